@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "standin",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "standin", targets: ["standin"]),
+        .library(name: "StandinKit", targets: ["StandinKit"]),
+        .library(name: "ProjectModel", targets: ["ProjectModel"]),
+        .library(name: "AWSAuth", targets: ["AWSAuth"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "APIGateway", targets: ["APIGateway"]),
+        .library(name: "SampleEvents", targets: ["SampleEvents"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "standin",
+            dependencies: [
+                "StandinKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "StandinKit",
+            dependencies: [
+                "ProjectModel", "AWSAuth", "LambdaRuntime", "APIGateway", "SampleEvents",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "ProjectModel",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(
+            name: "AWSAuth",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "APIGateway",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "SampleEvents", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
+        .testTarget(name: "ProjectModelTests", dependencies: ["ProjectModel", "TestSupport"]),
+        .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "TestSupport"]),
+        .testTarget(name: "SampleEventsTests", dependencies: ["SampleEvents", "TestSupport"]),
+        .testTarget(name: "StandinKitTests", dependencies: ["StandinKit", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

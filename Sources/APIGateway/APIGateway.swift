@@ -1,0 +1,1 @@
+// APIGateway module.

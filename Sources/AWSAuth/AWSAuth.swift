@@ -1,0 +1,1 @@
+// AWSAuth module.

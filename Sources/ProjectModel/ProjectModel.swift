@@ -1,0 +1,1 @@
+// ProjectModel module.

@@ -1,0 +1,1 @@
+// StandinKit module.
