@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs the test peers into .venv, builds standin, runs `swift test`.
+# Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter EndToEnd]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# 1. Real peers for the tests: moto_server (STS, IAM, SQS, S3, CloudFormation), the AWS CLI, boto3,
+#    AWS's own Python runtime interface client, debugpy. Installed once into .venv.
+stamp=.venv/.standin-requirements
+if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt "$stamp" 2>/dev/null; then
+  echo "==> installing test requirements into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+  cp scripts/requirements-test.txt "$stamp"
+fi
+
+# 2. The binary the end-to-end tests run.
+echo "==> swift build"
+set +o pipefail
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Applying)'
+status=${PIPESTATUS[0]}
+set -o pipefail
+[ "$status" -eq 0 ] || { echo "swift build failed (exit $status)" >&2; exit "$status"; }
+
+# 3. The tests. They find .venv, the binary and ../shared/conformance through these variables.
+export STANDIN_VENV="$root/.venv"
+export STANDIN_BIN="$root/.build/debug/standin"
+export STANDIN_PACKAGE_ROOT="$root"
+echo "==> swift test"
+swift test --skip-build "$@"
