@@ -1,0 +1,60 @@
+import Foundation
+
+/// The options every command that runs functions shares, as plain values (the command line fills them in).
+public struct CommonOptions: Sendable {
+    /// `-t/--template`: a template or serverless.yml; nil looks in the working directory.
+    public var templatePath: String?
+    /// The folder commands run from (the template is looked for here).
+    public var workingDirectory: URL
+    /// `--parameter-overrides`, as given (either form).
+    public var parameterOverrides: [String]
+    /// `--env-vars FILE`.
+    public var envVarsFile: String?
+    /// `--log-file FILE`: function logs go there instead of standard error.
+    public var logFile: String?
+    /// `--region`.
+    public var region: String?
+    /// `--profile`.
+    public var profile: String?
+    /// `--role ARN` (every function) or `--role Function=ARN` (one function), repeatable.
+    public var roles: [String]
+    /// `--no-assume-role`: run with the caller's own credentials.
+    public var noAssumeRole: Bool
+    /// `--stack-name`: the deployed stack, to find roles that CloudFormation named.
+    public var stackName: String?
+    /// `--mfa-code`: the code for a profile with `mfa_serial`, instead of a prompt.
+    public var mfaCode: String?
+    /// `--stage` for serverless.yml projects.
+    public var stage: String?
+    /// The environment standin itself was started with.
+    public var environment: [String: String]
+
+    public init(
+        workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.templatePath = nil
+        self.workingDirectory = workingDirectory
+        self.parameterOverrides = []
+        self.envVarsFile = nil
+        self.logFile = nil
+        self.region = nil
+        self.profile = nil
+        self.roles = []
+        self.noAssumeRole = false
+        self.stackName = nil
+        self.mfaCode = nil
+        self.stage = nil
+        self.environment = environment
+    }
+
+    /// Where standin caches extracted code, runtime clients and interpreter look-ups
+    /// (`$XDG_CACHE_HOME/standin`, else `~/.cache/standin`).
+    public var cacheDirectory: URL {
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("standin")
+        }
+        let home = environment["HOME"] ?? NSTemporaryDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/standin")
+    }
+}

@@ -1,0 +1,202 @@
+import AWSAuth
+import AsyncHTTPClient
+import Foundation
+import LambdaRuntime
+import ProjectModel
+
+/// Who a function runs as: the credentials it gets, and the account in its ARN.
+public struct FunctionIdentity: Sendable {
+    /// The credentials the function gets (its role's, or the caller's, or none).
+    public var credentials: FunctionCredentials?
+    /// The account id for the invoked-function ARN.
+    public var accountID: String
+    /// The role ARN the function runs under, when it runs under one.
+    public var roleARN: String?
+    /// The assumed-role ARN STS returned (`arn:aws:sts::…:assumed-role/Role/standin-Fn`).
+    public var assumedRoleARN: String?
+    /// What to tell the user once (a missing role, `--no-assume-role`).
+    public var notes: [String]
+
+    /// Writes the notes to standard error.
+    public func printNotes() {
+        for note in notes { FileHandle.standardError.write(Data("standin: \(note)\n".utf8)) }
+    }
+}
+
+/// Resolves the caller's credentials once and each function's role credentials (cached on disk like the AWS CLI).
+public actor IdentityBroker {
+    /// The account used in ARNs when no AWS identity is known.
+    public static let placeholderAccountID = "123456789012"
+
+    public nonisolated let options: CommonOptions
+    /// The region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else us-east-1.
+    public nonisolated let region: String
+    private let configFiles: SharedConfigFiles?
+    private var caller: Result<AWSContext, StandinError>?
+    private var callerIdentity: CallerIdentity?
+    private var assumers: [String: RoleAssumer] = [:]
+
+    public init(options: CommonOptions) {
+        self.options = options
+        let files = try? SharedConfigFiles.load(environment: options.environment)
+        self.configFiles = files
+        self.region =
+            options.region ?? options.environment["AWS_REGION"] ?? options.environment["AWS_DEFAULT_REGION"]
+            ?? files?.region(profile: options.profile ?? options.environment["AWS_PROFILE"]) ?? "us-east-1"
+    }
+
+    /// The caller's own credentials, from the standard chain (resolved once).
+    public func callerContext() async throws(StandinError) -> AWSContext {
+        if let caller { return try caller.get() }
+        let resolverOptions = CredentialResolverOptions(
+            profile: options.profile, region: region, environment: options.environment, mfaCode: options.mfaCode,
+            mfaPrompt: Self.promptForMFA)
+        let result: Result<AWSContext, StandinError>
+        do {
+            result = .success(try await CredentialChain.resolve(resolverOptions, httpClient: HTTPClient.shared))
+        } catch {
+            result = .failure(.credentials("no AWS credentials: \(error)"))
+        }
+        caller = result
+        return try result.get()
+    }
+
+    /// `GetCallerIdentity` for the caller (resolved once).
+    public func callerIdentityInfo() async throws(StandinError) -> CallerIdentity {
+        if let callerIdentity { return callerIdentity }
+        let context = try await callerContext()
+        do {
+            let identity = try await stsClient(context.credentials).getCallerIdentity()
+            callerIdentity = identity
+            return identity
+        } catch {
+            throw .credentials("sts:GetCallerIdentity failed: \(error)")
+        }
+    }
+
+    /// The identity `function` runs as, with credentials valid for at least `minimumValidity`.
+    /// - Throws: `StandinError` (fail closed) when the function has a role that cannot be assumed: the STS error,
+    ///   the caller's ARN and the trust-policy statement that would allow it.
+    public func identity(for function: FunctionSpec, minimumValidity: Duration) async throws(StandinError)
+        -> FunctionIdentity
+    {
+        if options.noAssumeRole {
+            return await callerOnlyIdentity(
+                note: "--no-assume-role: \(function.logicalID) runs with your own credentials, not its role's")
+        }
+        let target = RoleTarget.select(for: function, flags: try RoleFlags(options.roles), stackName: options.stackName)
+        let roleARN: String
+        switch target {
+        case .none(let reason):
+            return await callerOnlyIdentity(note: "warning: \(reason); it runs with your own credentials")
+        case .arn(let arn, _):
+            roleARN = arn
+        case .name(let name, _):
+            let caller = try await callerIdentityInfo()
+            roleARN = "arn:\(partition(of: caller.arn)):iam::\(caller.account):role/\(name)"
+        case .stackResource(let logicalID, let stackName, _):
+            roleARN = try await roleARNFromStack(logicalID: logicalID, stackName: stackName, function: function)
+        }
+        return try await assume(roleARN, for: function, source: target.source, minimumValidity: minimumValidity)
+    }
+
+    private func callerOnlyIdentity(note: String) async -> FunctionIdentity {
+        guard let context = try? await callerContext() else {
+            return FunctionIdentity(
+                credentials: nil, accountID: Self.placeholderAccountID, notes: [note + " (none were found)"])
+        }
+        let account = callerIdentity?.account ?? Self.placeholderAccountID
+        return FunctionIdentity(credentials: context.credentials.forFunction, accountID: account, notes: [note])
+    }
+
+    private func roleARNFromStack(logicalID: String, stackName: String, function: FunctionSpec) async throws(StandinError)
+        -> String
+    {
+        let context = try await callerContext()
+        let client = CloudFormationClient(
+            credentials: context.credentials, region: region,
+            endpoint: endpoint("cloudformation"), httpClient: HTTPClient.shared)
+        let resource: StackResource
+        do {
+            resource = try await client.describeStackResource(stackName: stackName, logicalResourceID: logicalID)
+        } catch {
+            throw .credentials(
+                "\(function.logicalID): cannot find role \(logicalID) in stack \(stackName): \(error)")
+        }
+        let physical = resource.physicalResourceID
+        if physical.hasPrefix("arn:") { return physical }
+        let caller = try await callerIdentityInfo()
+        return "arn:\(partition(of: caller.arn)):iam::\(caller.account):role/\(physical)"
+    }
+
+    private func assume(_ roleARN: String, for function: FunctionSpec, source: String, minimumValidity: Duration)
+        async throws(StandinError) -> FunctionIdentity
+    {
+        let context = try await callerContext()
+        let sessionName = RoleAssumer.sessionName(forFunction: function.logicalID)
+        let assumer = assumers[roleARN] ?? RoleAssumer(
+            sts: stsClient(context.credentials), roleARN: roleARN, sessionName: sessionName,
+            cache: AssumedRoleCache(environment: options.environment))
+        assumers[roleARN] = assumer
+        do {
+            let assumed = try await assumer.credentials(validFor: minimumValidity)
+            return FunctionIdentity(
+                credentials: assumed.credentials.forFunction,
+                accountID: accountID(of: roleARN) ?? Self.placeholderAccountID,
+                roleARN: roleARN, assumedRoleARN: assumed.assumedRoleARN, notes: [])
+        } catch {
+            throw await assumeRoleFailure(roleARN, function: function, source: source, error: error)
+        }
+    }
+
+    private func assumeRoleFailure(_ roleARN: String, function: FunctionSpec, source: String, error: any Error) async
+        -> StandinError
+    {
+        var lines = ["cannot assume \(roleARN) (\(source)) for \(function.logicalID): \(error)"]
+        if let caller = try? await callerIdentityInfo() {
+            lines.append("You are \(caller.arn).")
+            lines.append("To let you assume it, add this statement to the role's trust policy:")
+            lines.append(TrustPolicyAdvice.statement(callerARN: caller.arn, roleARN: roleARN))
+        }
+        lines.append("Or run with your own credentials: --no-assume-role.")
+        return .credentials(lines.joined(separator: "\n"))
+    }
+
+    private func stsClient(_ credentials: Credentials) -> STSClient {
+        STSClient(credentials: credentials, region: region, endpoint: endpoint("sts"), httpClient: HTTPClient.shared)
+    }
+
+    private func endpoint(_ service: String) -> URL {
+        Endpoints.url(
+            service: service, region: region, profile: options.profile ?? options.environment["AWS_PROFILE"],
+            configFiles: configFiles, environment: options.environment)
+    }
+
+    private static let promptForMFA: @Sendable (String) async throws -> String = { serial in
+        FileHandle.standardError.write(Data("Enter MFA code for \(serial): ".utf8))
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw StandinError.credentials("no MFA code given for \(serial) (use --mfa-code)")
+        }
+        return line
+    }
+}
+
+extension Credentials {
+    /// The three variables a function gets.
+    var forFunction: FunctionCredentials {
+        FunctionCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+    }
+}
+
+/// `aws` in `arn:aws:...`, else `aws`.
+func partition(of arn: String) -> String {
+    let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+    return parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : "aws"
+}
+
+/// The account id field of an ARN, when it has one.
+func accountID(of arn: String) -> String? {
+    let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count > 4, parts[4].count == 12 else { return nil }
+    return String(parts[4])
+}

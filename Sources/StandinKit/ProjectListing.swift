@@ -1,0 +1,94 @@
+import Foundation
+import ProjectModel
+
+/// `standin list`: the functions and API routes of a project, as a table or as JSON for scripts.
+public enum ProjectListing {
+    /// The text form: a functions table, then a routes table.
+    public static func text(_ project: Project, relativeTo base: URL) -> String {
+        var functionRows = [["FUNCTION", "RUNTIME", "HANDLER", "CODE", "ROLE", "EVENTS"]]
+        for function in project.functions {
+            functionRows.append([
+                function.logicalID == function.functionName
+                    ? function.logicalID : "\(function.logicalID) (\(function.functionName))",
+                function.runtime ?? "-",
+                function.handler ?? "-",
+                relativePath(codePath(function.code), to: base),
+                describe(function.role),
+                function.events.isEmpty ? "-" : function.events.map { "\($0.name):\($0.type)" }.joined(separator: ","),
+            ])
+        }
+        var output = table(functionRows)
+        if !project.routes.isEmpty {
+            var routeRows = [["METHOD", "PATH", "API", "FUNCTION"]]
+            for route in project.routes {
+                let api = route.kind == .rest ? "REST (1.0)" : "HTTP (\(route.payloadFormatVersion))"
+                routeRows.append([route.method, route.path, api, route.functionLogicalID])
+            }
+            output += "\n" + table(routeRows)
+        }
+        return output
+    }
+
+    /// The JSON form: `{"template": ..., "functions": [...], "routes": [...]}`.
+    public static func json(_ project: Project, relativeTo base: URL) -> String {
+        let functions: [[String: Any]] = project.functions.map { function in
+            [
+                "logicalId": function.logicalID,
+                "functionName": function.functionName,
+                "runtime": function.runtime ?? NSNull(),
+                "handler": function.handler ?? NSNull(),
+                "codeUri": codePath(function.code),
+                "timeout": function.timeout,
+                "memorySize": function.memorySize,
+                "role": describe(function.role),
+                "events": function.events.map { ["name": $0.name, "type": $0.type] },
+            ]
+        }
+        let routes: [[String: Any]] = project.routes.map { route in
+            [
+                "method": route.method, "path": route.path,
+                "api": route.kind == .rest ? "REST" : "HTTP",
+                "payloadFormatVersion": route.payloadFormatVersion,
+                "function": route.functionLogicalID, "stage": route.stageName,
+            ]
+        }
+        let document: [String: Any] = [
+            "template": project.templateURL.path, "functions": functions, "routes": routes,
+        ]
+        let data =
+            (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func codePath(_ code: CodeLocation) -> String {
+        switch code {
+        case .directory(let url), .zipFile(let url): url.path
+        }
+    }
+
+    static func describe(_ role: RoleReference?) -> String {
+        switch role {
+        case .arn(let arn): arn
+        case .name(let name): "role/\(name)"
+        case .templateRole(let logicalID, let roleName): roleName.map { "\(logicalID) (\($0))" } ?? logicalID
+        case .implicitSAMRole(let logicalID): "\(logicalID)Role (SAM)"
+        case nil: "-"
+        }
+    }
+
+    static func relativePath(_ path: String, to base: URL) -> String {
+        let prefix = base.standardizedFileURL.path + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        guard let first = rows.first else { return "" }
+        var widths = Array(repeating: 0, count: first.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import LambdaRuntime
+import ProjectModel
+
+/// A loaded project plus the options of one command: finds functions and turns them into runnable configurations.
+public struct Session: Sendable {
+    public let options: CommonOptions
+    public let project: Project
+    public let envVars: EnvVarsFile?
+    public let region: String
+
+    /// Loads the project named by the options.
+    /// - Throws: `StandinError` with the template's file:line:column diagnostics.
+    public static func open(_ options: CommonOptions, region: String) throws(StandinError) -> Session {
+        let overrides: [String: String]
+        do {
+            overrides = try ParameterOverrides.parse(options.parameterOverrides)
+        } catch {
+            throw .usage("--parameter-overrides: \(error)")
+        }
+        var load = ProjectLoadOptions(
+            workingDirectory: options.workingDirectory,
+            templatePath: options.templatePath,
+            parameterOverrides: overrides,
+            region: region,
+            stackName: options.stackName,
+            stage: options.stage,
+            environment: options.environment)
+        load.region = region
+        let project: Project
+        do {
+            project = try ProjectLoader.load(load)
+        } catch {
+            throw .usage(error.description)
+        }
+        let envVars = try options.envVarsFile.map { path throws(StandinError) in
+            try EnvVarsFile.load(URL(fileURLWithPath: path, relativeTo: options.workingDirectory))
+        }
+        return Session(options: options, project: project, envVars: envVars, region: region)
+    }
+
+    /// The function called `name` (logical id or function name); with no name, the template's only function.
+    /// - Throws: `StandinError` listing the functions there are.
+    public func function(_ name: String?) throws(StandinError) -> FunctionSpec {
+        let file = project.templateURL.lastPathComponent
+        let names = project.functions.map(\.logicalID)
+        guard let name else {
+            if project.functions.count == 1 { return project.functions[0] }
+            if names.isEmpty { throw .usage("\(file) defines no functions") }
+            throw .usage("\(file) defines \(names.count) functions; name one: \(names.joined(separator: ", "))")
+        }
+        if let function = project.function(named: name) { return function }
+        var message = "\(file) has no function \"\(name)\""
+        if let near = nearest(name, in: names) { message += "; did you mean \"\(near)\"?" }
+        message += " (functions: \(names.joined(separator: ", ")))"
+        throw .usage(message)
+    }
+
+    /// The function's own variables: template < shell (declared variables only) < `--env-vars`.
+    public func environment(for function: FunctionSpec) -> [String: String] {
+        EnvironmentMerge.merge(
+            template: function.environment,
+            shell: options.environment,
+            file: envVars?.variables(logicalID: function.logicalID, functionName: function.functionName) ?? [:])
+    }
+
+    /// Everything LambdaRuntime needs to start an instance of `function`.
+    /// - Parameters:
+    ///   - credentials: the role's credentials (or the caller's, or none).
+    ///   - accountID: the account for the invoked-function ARN.
+    /// - Throws: `StandinError` for a function standin cannot run (no runtime, a zip that will not extract).
+    public func configuration(
+        for function: FunctionSpec,
+        credentials: FunctionCredentials?,
+        accountID: String
+    ) throws(StandinError) -> FunctionConfiguration {
+        let location = "\(project.templateURL.lastPathComponent):\(function.location.line):\(function.location.column)"
+        guard let runtime = function.runtime else {
+            throw .usage("\(location): Resources.\(function.logicalID): has no Runtime (container images are not supported)")
+        }
+        let handler = function.handler ?? ""
+        let code = try directory(of: function.code, what: "\(location): Resources.\(function.logicalID) code")
+        var layers: [URL] = []
+        for layer in function.layers {
+            layers.append(try directory(of: layer.code, what: "\(location): layer \(layer.logicalID)"))
+        }
+        var configuration = FunctionConfiguration(
+            name: function.functionName,
+            runtime: runtime,
+            handler: handler,
+            codeDirectory: code,
+            layerDirectories: layers,
+            timeout: .seconds(function.timeout),
+            memorySize: function.memorySize,
+            region: region,
+            accountID: accountID,
+            architecture: function.architectures.first ?? "x86_64",
+            environment: environment(for: function),
+            credentials: credentials,
+            hostPath: options.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            cacheDirectory: options.cacheDirectory)
+        configuration.hostEnvironment = options.environment
+        return configuration
+    }
+
+    private func directory(of code: CodeLocation, what: String) throws(StandinError) -> URL {
+        switch code {
+        case .directory(let url):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw .usage("\(what): folder \(url.path) does not exist")
+            }
+            return url
+        case .zipFile(let zip):
+            do {
+                return try CodeArchive.extract(zip, cacheDirectory: options.cacheDirectory.appendingPathComponent("code"))
+            } catch {
+                throw .usage("\(what): cannot extract \(zip.path): \(error)")
+            }
+        }
+    }
+}
+
+/// The closest of `candidates` to `name` by edit distance, when it is close enough to be a likely typo.
+func nearest(_ name: String, in candidates: [String]) -> String? {
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, ca) in a.enumerated() {
+            var current = [i + 1]
+            for (j, cb) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+    let lowered = Array(name.lowercased())
+    let scored = candidates.map { ($0, distance(lowered, Array($0.lowercased()))) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
+    return best.0
+}
