@@ -1,0 +1,41 @@
+import Foundation
+
+/// What `ProjectLoader.load` needs: where to look, and the values of parameters and pseudo-parameters.
+public struct ProjectLoadOptions: Sendable {
+    /// `-t`: a template file or a folder holding one, relative to `workingDirectory`; nil: look in
+    /// `workingDirectory` for template.yaml, template.yml, template.json, serverless.yml, serverless.yaml.
+    public var templatePath: String?
+    /// The folder diagnostics are relative to, and where the template is looked for.
+    public var workingDirectory: URL
+    /// `--parameter-overrides`, already parsed (see `ParameterOverrides.parse`).
+    public var parameterOverrides: [String: String]
+    /// `AWS::Region`.
+    public var region: String
+    /// `AWS::AccountId`.
+    public var accountID: String
+    /// `AWS::StackName` (nil: "standin").
+    public var stackName: String?
+    /// serverless `--stage`.
+    public var stage: String?
+    /// serverless `${env:X}` values.
+    public var environment: [String: String]
+    /// Where inline code (`InlineCode`, `Code.ZipFile`) is written; nil: a folder under the temporary directory.
+    public var cacheDirectory: URL?
+
+    /// Creates options; only the working directory is required.
+    public init(
+        workingDirectory: URL, templatePath: String? = nil, parameterOverrides: [String: String] = [:],
+        region: String = "us-east-1", accountID: String = "123456789012", stackName: String? = nil,
+        stage: String? = nil, environment: [String: String] = [:], cacheDirectory: URL? = nil
+    ) {
+        self.workingDirectory = workingDirectory
+        self.templatePath = templatePath
+        self.parameterOverrides = parameterOverrides
+        self.region = region
+        self.accountID = accountID
+        self.stackName = stackName
+        self.stage = stage
+        self.environment = environment
+        self.cacheDirectory = cacheDirectory
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Finds and loads a project: a SAM / CloudFormation template (YAML or JSON); serverless.yml comes later.
+public enum ProjectLoader {
+    /// File names looked for, in order, when no template path is given.
+    public static let templateNames = [
+        "template.yaml", "template.yml", "template.json", "serverless.yml", "serverless.yaml",
+    ]
+
+    /// Loads the project described by `options`.
+    /// - Throws: `ProjectError` naming the file, line, column and field of the first problem.
+    public static func load(_ options: ProjectLoadOptions) throws(ProjectError) -> Project {
+        let templateURL = try findTemplate(options)
+        let file = displayPath(templateURL, workingDirectory: options.workingDirectory)
+        let text: String
+        do {
+            text = try String(contentsOf: templateURL, encoding: .utf8)
+        } catch {
+            throw ProjectError(.templateNotFound, file: file, message: "cannot read the template: \(error.localizedDescription)")
+        }
+        let root = try TemplateParser.parse(text, file: file)
+        switch detectFormat(templateURL, root: root) {
+        case .sam:
+            return try SAMTemplateLoader.load(root: root, templateURL: templateURL, file: file, options: options)
+        case .serverless:
+            throw ProjectError(
+                .unsupported, file: file, line: root.location.line, column: root.location.column,
+                message: "serverless.yml projects are not supported yet; use a SAM template")
+        }
+    }
+
+    /// The template's URL: `templatePath` (a file, or a folder to look in) or the first standard name that exists.
+    static func findTemplate(_ options: ProjectLoadOptions) throws(ProjectError) -> URL {
+        let workingDirectory = options.workingDirectory.standardizedFileURL
+        var folder = workingDirectory
+        if let templatePath = options.templatePath {
+            let url = URL(fileURLWithPath: templatePath, relativeTo: workingDirectory).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw ProjectError(
+                    .templateNotFound, file: displayPath(url, workingDirectory: workingDirectory),
+                    message: "no such template file")
+            }
+            guard isDirectory.boolValue else { return url }
+            folder = url
+        }
+        for name in templateNames {
+            let candidate = folder.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        let shown = displayPath(folder, workingDirectory: workingDirectory)
+        throw ProjectError(
+            .templateNotFound, file: shown == "" ? "." : shown,
+            message: "no template found (looked for \(templateNames.joined(separator: ", ")))")
+    }
+
+    /// serverless.yml when the file is named so or has `service` and `provider`; SAM/CloudFormation otherwise.
+    static func detectFormat(_ url: URL, root: TemplateNode) -> ProjectFormat {
+        let name = url.lastPathComponent.lowercased()
+        if name.hasPrefix("serverless.") { return .serverless }
+        if root["service"] != nil, root["provider"] != nil, root["Resources"] == nil { return .serverless }
+        return .sam
+    }
+
+    /// `url`'s path relative to the working directory when it is below it, else the absolute path.
+    static func displayPath(_ url: URL, workingDirectory: URL) -> String {
+        let path = url.standardizedFileURL.resolvingSymlinksInPath().path
+        let base = workingDirectory.standardizedFileURL.resolvingSymlinksInPath().path
+        if path == base { return "." }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        return url.standardizedFileURL.path
+    }
+}

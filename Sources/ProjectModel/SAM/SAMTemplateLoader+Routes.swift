@@ -1,0 +1,207 @@
+import Foundation
+
+extension SAMTemplateLoader {
+    /// The route of an `Api` or `HttpApi` event; nil for other event types.
+    func route(function: FunctionSpec, event: TemplateEntry) throws(ProjectError) -> Route? {
+        let type = try string(event.value["Type"])
+        guard type == "Api" || type == "HttpApi" else { return nil }
+        let kind: APIKind = type == "Api" ? .rest : .http
+        let props = event.value["Properties"]
+            ?? TemplateNode(kind: .mapping([]), location: event.value.location,
+                            path: TemplateNode.join(event.value.path, "Properties"))
+        if props.entries == nil {
+            throw error(.invalidValue, props, "Properties must be a map")
+        }
+        var path = try string(props["Path"])
+        var method = try string(props["Method"])
+        if kind == .rest {
+            for key in ["Path", "Method"] where props[key] == nil {
+                throw ProjectError(
+                    .missingProperty, at: props.location, path: TemplateNode.join(props.path, key),
+                    message: "missing \(key) (required for an Api event)")
+            }
+        } else if path == nil {
+            path = "$default"
+            method = method ?? "ANY"
+        }
+        let normalizedMethod = (method ?? "ANY").lowercased() == "any" ? "ANY" : (method ?? "ANY").uppercased()
+        let api = try apiResource(props[kind == .rest ? "RestApiId" : "ApiId"], kind: kind)
+        let apiProps = try properties(of: api, globalsSection: kind == .rest ? "Api" : "HttpApi")
+        let stageName = try api.isImplicit ? nil : string(apiProps["StageName"])
+        let payloadFormatVersion = kind == .rest ? "1.0" : try string(props["PayloadFormatVersion"]) ?? "2.0"
+        guard payloadFormatVersion == "1.0" || payloadFormatVersion == "2.0" else {
+            throw error(.invalidValue, props["PayloadFormatVersion"] ?? props, "PayloadFormatVersion must be 1.0 or 2.0")
+        }
+        var binaryMediaTypes: [String] = []
+        if kind == .rest {
+            binaryMediaTypes = (try stringList(apiProps["BinaryMediaTypes"]) ?? []).map {
+                $0.replacingOccurrences(of: "~1", with: "/")
+            }
+        }
+        return Route(
+            method: normalizedMethod,
+            path: path ?? "/",
+            kind: kind,
+            payloadFormatVersion: payloadFormatVersion,
+            functionLogicalID: function.logicalID,
+            apiLogicalID: api.logicalID,
+            stageName: stageName ?? (kind == .rest ? "Prod" : "$default"),
+            cors: kind == .rest ? try restCORS(apiProps["Cors"]) : try httpCORS(apiProps["CorsConfiguration"]),
+            authorizer: try authorizer(api: apiProps, event: props, kind: kind),
+            binaryMediaTypes: binaryMediaTypes,
+            eventName: event.key)
+    }
+
+    /// The API resource a `RestApiId` / `ApiId` names, or the implicit one.
+    func apiResource(_ node: TemplateNode?, kind: APIKind) throws(ProjectError) -> TemplateResource {
+        let expectedType = kind == .rest ? "AWS::Serverless::Api" : "AWS::Serverless::HttpApi"
+        let implicitID = kind == .rest ? "ServerlessRestApi" : "ServerlessHttpApi"
+        guard let node, !node.isNull else {
+            return resourcesByID[implicitID]
+                ?? TemplateResource(
+                    logicalID: implicitID, type: expectedType, properties: nil, node: root, condition: nil,
+                    isImplicit: true)
+        }
+        var target = try referenceTarget(node)
+        if target == nil, let name = try string(node) {
+            target = resourcesByID[name]
+            if target == nil {
+                throw error(.unknownReference, node, "\"\(name)\" is not an \(expectedType) of this template")
+            }
+        }
+        guard let target, target.type == expectedType else {
+            let what = target.map { "\($0.logicalID), which is a \($0.type)" } ?? "nothing"
+            throw error(.invalidValue, node, "must refer to an \(expectedType) of this template, not \(what)")
+        }
+        return target
+    }
+
+    // MARK: - CORS
+
+    /// SAM's REST `Cors`: a quoted origin string, or a map of quoted strings.
+    func restCORS(_ node: TemplateNode?) throws(ProjectError) -> CORSSpec? {
+        guard let node, let value = try resolver.resolve(node) else { return nil }
+        func unquote(_ text: String) -> String {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.count >= 2, trimmed.hasPrefix("'"), trimmed.hasSuffix("'") {
+                return String(trimmed.dropFirst().dropLast())
+            }
+            return trimmed
+        }
+        func list(_ member: JSONValue?) -> [String] {
+            guard let text = member?.scalarString else { return [] }
+            return unquote(text).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        switch value {
+        case .string(let origin):
+            return CORSSpec(allowOrigins: [unquote(origin)])
+        case .object(let members):
+            guard let origin = members["AllowOrigin"]?.scalarString else {
+                throw error(.missingProperty, node, "Cors needs AllowOrigin (for example \"'*'\")")
+            }
+            var maxAge: Int?
+            if let text = members["MaxAge"]?.scalarString {
+                guard let seconds = Int(unquote(text)) else { throw error(.invalidValue, node, "Cors.MaxAge must be an integer") }
+                maxAge = seconds
+            }
+            var credentials = false
+            if let flag = members["AllowCredentials"] {
+                guard let text = flag.scalarString, ["true", "false"].contains(text.lowercased()) else {
+                    throw error(.invalidValue, node, "Cors.AllowCredentials must be true or false")
+                }
+                credentials = text.lowercased() == "true"
+            }
+            return CORSSpec(
+                allowOrigins: [unquote(origin)], allowMethods: list(members["AllowMethods"]),
+                allowHeaders: list(members["AllowHeaders"]), maxAge: maxAge, allowCredentials: credentials)
+        default:
+            throw error(.invalidValue, node, "Cors must be a string or a map")
+        }
+    }
+
+    /// HTTP API `CorsConfiguration`: `true` (allow everything) or a map of lists.
+    func httpCORS(_ node: TemplateNode?) throws(ProjectError) -> CORSSpec? {
+        guard let node, let value = try resolver.resolve(node) else { return nil }
+        switch value {
+        case .bool(let enabled):
+            return enabled ? CORSSpec(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]) : nil
+        case .object:
+            func list(_ key: String) throws(ProjectError) -> [String] {
+                try stringList(node[key]) ?? []
+            }
+            return CORSSpec(
+                allowOrigins: try list("AllowOrigins"), allowMethods: try list("AllowMethods"),
+                allowHeaders: try list("AllowHeaders"), exposeHeaders: try list("ExposeHeaders"),
+                maxAge: try integer(node["MaxAge"]), allowCredentials: try boolean(node["AllowCredentials"]) ?? false)
+        default:
+            throw error(.invalidValue, node, "CorsConfiguration must be true or a map")
+        }
+    }
+
+    // MARK: - Authorizers
+
+    /// The Lambda authorizer for a route: the event's `Auth.Authorizer`, else the API's `DefaultAuthorizer`.
+    /// `NONE` and `AWS_IAM`, and authorizers without a `FunctionArn` (Cognito, JWT), give nil.
+    func authorizer(api: TemplateNode, event: TemplateNode, kind: APIKind) throws(ProjectError) -> AuthorizerSpec? {
+        let auth = api["Auth"]
+        var nameNode = event["Auth"]?["Authorizer"]
+        if nameNode == nil { nameNode = auth?["DefaultAuthorizer"] }
+        guard let nameNode, let name = try string(nameNode), name != "NONE", name != "AWS_IAM" else { return nil }
+        guard let definition = auth?["Authorizers"]?[name] else {
+            throw error(.unknownReference, nameNode, "no authorizer named \"\(name)\" in the API's Auth.Authorizers")
+        }
+        guard let arnNode = definition["FunctionArn"] else { return nil }
+        let functionID = try authorizerFunction(arnNode)
+        let identity = definition["Identity"]
+        var sources: [String] = []
+        if kind == .rest {
+            let payloadType = (try string(definition["FunctionPayloadType"]) ?? "TOKEN").uppercased()
+            guard payloadType == "TOKEN" || payloadType == "REQUEST" else {
+                throw error(
+                    .invalidValue, definition["FunctionPayloadType"] ?? definition,
+                    "FunctionPayloadType must be TOKEN or REQUEST")
+            }
+            if payloadType == "TOKEN" {
+                let header = try string(identity?["Header"]) ?? "Authorization"
+                return AuthorizerSpec(
+                    name: name, functionLogicalID: functionID, type: .token,
+                    identitySources: ["method.request.header.\(header)"])
+            }
+            sources += (try stringList(identity?["Headers"]) ?? []).map { "method.request.header.\($0)" }
+            sources += (try stringList(identity?["QueryStrings"]) ?? []).map { "method.request.querystring.\($0)" }
+            sources += (try stringList(identity?["StageVariables"]) ?? []).map { "stageVariables.\($0)" }
+            sources += (try stringList(identity?["Context"]) ?? []).map { "context.\($0)" }
+            return AuthorizerSpec(name: name, functionLogicalID: functionID, type: .request, identitySources: sources)
+        }
+        let version = try string(definition["AuthorizerPayloadFormatVersion"]) ?? "2.0"
+        guard version == "1.0" || version == "2.0" else {
+            throw error(
+                .invalidValue, definition["AuthorizerPayloadFormatVersion"] ?? definition,
+                "AuthorizerPayloadFormatVersion must be 1.0 or 2.0")
+        }
+        sources += (try stringList(identity?["Headers"]) ?? []).map { "$request.header.\($0)" }
+        sources += (try stringList(identity?["QueryStrings"]) ?? []).map { "$request.querystring.\($0)" }
+        sources += (try stringList(identity?["StageVariables"]) ?? []).map { "$stageVariables.\($0)" }
+        sources += (try stringList(identity?["Context"]) ?? []).map { "$context.\($0)" }
+        return AuthorizerSpec(
+            name: name, functionLogicalID: functionID, type: .request, identitySources: sources,
+            payloadFormatVersion: version, enableSimpleResponses: try boolean(definition["EnableSimpleResponses"]) ?? false)
+    }
+
+    /// The logical id of the function behind an authorizer's `FunctionArn`.
+    func authorizerFunction(_ node: TemplateNode) throws(ProjectError) -> String {
+        if let target = try referenceTarget(node) {
+            guard Self.functionTypes.contains(target.type) else {
+                throw error(.invalidValue, node, "FunctionArn refers to \(target.logicalID), which is not a function")
+            }
+            return target.logicalID
+        }
+        if let arn = try string(node) {
+            for resource in resources where Self.functionTypes.contains(resource.type) {
+                if try resolver.getAtt(resource.logicalID, "Arn", at: node) == arn { return resource.logicalID }
+            }
+        }
+        throw error(.invalidValue, node, "FunctionArn must be !GetAtt <Function>.Arn of a function in this template")
+    }
+}

@@ -1,0 +1,311 @@
+import Foundation
+
+/// Turns a parsed SAM / CloudFormation template into a `Project`.
+struct SAMTemplateLoader {
+    static let functionTypes: Set<String> = ["AWS::Serverless::Function", "AWS::Lambda::Function"]
+    static let layerTypes: Set<String> = ["AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"]
+
+    let root: TemplateNode
+    let templateURL: URL
+    let file: String
+    let options: ProjectLoadOptions
+    let parameters: [String: TemplateParameter]
+    /// Resources in template order (implicit SAM resources last).
+    let resources: [TemplateResource]
+    let resourcesByID: [String: TemplateResource]
+    let globals: SAMGlobals
+    let resolver: IntrinsicResolver
+
+    var templateDirectory: URL { templateURL.deletingLastPathComponent() }
+
+    /// Loads the project.
+    static func load(root: TemplateNode, templateURL: URL, file: String, options: ProjectLoadOptions)
+        throws(ProjectError) -> Project
+    {
+        let loader = try SAMTemplateLoader(root: root, templateURL: templateURL, file: file, options: options)
+        return try loader.project()
+    }
+
+    init(root: TemplateNode, templateURL: URL, file: String, options: ProjectLoadOptions) throws(ProjectError) {
+        guard root.entries != nil else {
+            throw ProjectError(.invalidValue, at: root.location, path: nil, message: "the template must be a map")
+        }
+        self.root = root
+        self.templateURL = templateURL
+        self.file = file
+        self.options = options
+        parameters = try Self.readParameters(root["Parameters"], root: root, overrides: options.parameterOverrides)
+        resources = try Self.readResources(root)
+        var byID: [String: TemplateResource] = [:]
+        for resource in resources where byID[resource.logicalID] == nil { byID[resource.logicalID] = resource }
+        resourcesByID = byID
+        globals = try SAMGlobals(root["Globals"])
+        for key in ["Conditions", "Mappings"] {
+            if let node = root[key], node.entries == nil {
+                throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "\(key) must be a map")
+            }
+        }
+        resolver = IntrinsicResolver(
+            parameters: parameters, region: options.region, accountID: options.accountID,
+            stackName: options.stackName ?? "standin", conditions: root["Conditions"], mappings: root["Mappings"],
+            resources: byID)
+    }
+
+    // MARK: - Sections
+
+    static func readParameters(_ node: TemplateNode?, root: TemplateNode, overrides: [String: String])
+        throws(ProjectError) -> [String: TemplateParameter]
+    {
+        var result: [String: TemplateParameter] = [:]
+        if let node {
+            guard let entries = node.entries else {
+                throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "Parameters must be a map")
+            }
+            for entry in entries {
+                let declaration = entry.value
+                guard declaration.entries != nil else {
+                    throw ProjectError(
+                        .invalidValue, at: declaration.location, path: declaration.path,
+                        message: "a parameter declaration must be a map with Type")
+                }
+                let type = declaration["Type"]?.scalarText ?? "String"
+                var value = overrides[entry.key]
+                if value == nil, let defaultNode = declaration["Default"] {
+                    value = try Self.literalText(defaultNode)
+                }
+                let parameter = TemplateParameter(name: entry.key, type: type, value: value, node: declaration)
+                if let value { try checkAllowed(parameter, value: value, entry: entry, overridden: overrides[entry.key] != nil) }
+                result[entry.key] = parameter
+            }
+        }
+        let unknown = overrides.keys.filter { result[$0] == nil }.sorted()
+        if !unknown.isEmpty {
+            let location = node?.location ?? root.location
+            let declared = result.keys.sorted()
+            throw ProjectError(
+                .parameter, at: location, path: "Parameters",
+                message: "--parameter-overrides names \(unknown.joined(separator: ", ")), which the template does not"
+                    + " declare" + (declared.isEmpty ? " (it declares no parameters)"
+                    : " (it declares \(declared.joined(separator: ", ")))"))
+        }
+        return result
+    }
+
+    /// The text of a literal parameter value (a list is joined with commas).
+    static func literalText(_ node: TemplateNode) throws(ProjectError) -> String {
+        switch node.kind {
+        case .scalar(let text, _): return text
+        case .sequence(let elements):
+            var parts: [String] = []
+            for element in elements {
+                guard let text = element.scalarText else {
+                    throw ProjectError(.invalidValue, at: element.location, path: element.path, message: "expected a string")
+                }
+                parts.append(text)
+            }
+            return parts.joined(separator: ",")
+        case .mapping:
+            throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "a Default must be a string")
+        }
+    }
+
+    static func checkAllowed(_ parameter: TemplateParameter, value: String, entry: TemplateEntry, overridden: Bool)
+        throws(ProjectError)
+    {
+        let source = overridden ? " (from --parameter-overrides)" : " (its Default)"
+        let values = parameter.isList
+            ? value.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } : [value]
+        if let allowedNode = parameter.node["AllowedValues"] {
+            guard let elements = allowedNode.elements else {
+                throw ProjectError(
+                    .invalidValue, at: allowedNode.location, path: allowedNode.path, message: "must be a list")
+            }
+            let allowed = elements.compactMap(\.scalarText)
+            for item in values where !allowed.contains(item) {
+                throw ProjectError(
+                    .parameter, at: entry.keyLocation, path: entry.value.path,
+                    message: "parameter \(parameter.name): value \"\(item)\"\(source) is not one of the AllowedValues"
+                        + " \(allowed.joined(separator: ", "))")
+            }
+        }
+        if let pattern = parameter.node["AllowedPattern"]?.scalarText,
+            let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$")
+        {
+            for item in values {
+                let range = NSRange(item.startIndex..., in: item)
+                if regex.firstMatch(in: item, range: range) == nil {
+                    throw ProjectError(
+                        .parameter, at: entry.keyLocation, path: entry.value.path,
+                        message: "parameter \(parameter.name): value \"\(item)\"\(source) does not match the"
+                            + " AllowedPattern \(pattern)")
+                }
+            }
+        }
+    }
+
+    static func readResources(_ root: TemplateNode) throws(ProjectError) -> [TemplateResource] {
+        guard let node = root["Resources"] else {
+            throw ProjectError(
+                .missingProperty, at: root.location, path: "Resources", message: "the template has no Resources section")
+        }
+        guard let entries = node.entries else {
+            throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "Resources must be a map")
+        }
+        var resources: [TemplateResource] = []
+        var hasServerless = false
+        for entry in entries {
+            let resource = entry.value
+            guard resource.entries != nil else {
+                throw ProjectError(
+                    .invalidValue, at: resource.location, path: resource.path, message: "a resource must be a map")
+            }
+            guard let typeNode = resource["Type"] else {
+                throw ProjectError(
+                    .missingProperty, at: resource.location, path: TemplateNode.join(resource.path, "Type"),
+                    message: "the resource has no Type")
+            }
+            guard let type = typeNode.scalarText else {
+                throw ProjectError(
+                    .invalidValue, at: typeNode.location, path: typeNode.path, message: "Type must be a string")
+            }
+            let properties = resource["Properties"]
+            if let properties, properties.entries == nil, properties.intrinsic == nil, !properties.isNull {
+                throw ProjectError(
+                    .invalidValue, at: properties.location, path: properties.path, message: "Properties must be a map")
+            }
+            hasServerless = hasServerless || type.hasPrefix("AWS::Serverless::")
+            resources.append(
+                TemplateResource(
+                    logicalID: entry.key, type: type, properties: properties?.isNull == true ? nil : properties,
+                    node: resource, condition: resource["Condition"]?.scalarText))
+        }
+        // Resources the SAM transform adds, so that templates can refer to them.
+        var implicit: [TemplateResource] = []
+        let known = Set(resources.map(\.logicalID))
+        for resource in resources where resource.type == "AWS::Serverless::Function" {
+            let roleID = resource.logicalID + "Role"
+            if resource.properties?["Role"] == nil, !known.contains(roleID) {
+                implicit.append(
+                    TemplateResource(
+                        logicalID: roleID, type: "AWS::IAM::Role", properties: nil, node: resource.node,
+                        condition: resource.condition, isImplicit: true))
+            }
+        }
+        if hasServerless {
+            for (id, type) in [("ServerlessRestApi", "AWS::Serverless::Api"), ("ServerlessHttpApi", "AWS::Serverless::HttpApi")]
+            where !known.contains(id) {
+                implicit.append(
+                    TemplateResource(logicalID: id, type: type, properties: nil, node: node, condition: nil, isImplicit: true))
+            }
+        }
+        return resources + implicit
+    }
+
+    // MARK: - Project
+
+    func project() throws(ProjectError) -> Project {
+        var functions: [FunctionSpec] = []
+        var pendingRoutes: [(function: FunctionSpec, event: TemplateEntry)] = []
+        for resource in resources where !resource.isImplicit && Self.functionTypes.contains(resource.type) {
+            if let condition = resource.condition {
+                guard let conditionNode = resource.node["Condition"] else { continue }
+                guard try resolver.condition(condition, at: conditionNode) else { continue }
+            }
+            let (function, events) = try self.function(resource)
+            functions.append(function)
+            for event in events { pendingRoutes.append((function, event)) }
+        }
+        var routes: [Route] = []
+        for (function, event) in pendingRoutes {
+            if let route = try self.route(function: function, event: event) { routes.append(route) }
+        }
+        var values: [String: String] = [:]
+        for (name, parameter) in parameters { values[name] = parameter.value }
+        return Project(templateURL: templateURL, format: .sam, functions: functions, routes: routes, parameters: values)
+    }
+
+    func error(_ kind: ProjectError.Kind, _ node: TemplateNode, _ message: String) -> ProjectError {
+        ProjectError(kind, at: node.location, path: node.path, message: message)
+    }
+
+    /// The properties of a resource with the matching Globals section merged in.
+    func properties(of resource: TemplateResource, globalsSection: String?) throws(ProjectError) -> TemplateNode {
+        var properties = resource.properties
+        if let properties, properties.intrinsic != nil {
+            throw error(.unsupported, properties, "Properties must be a literal map, not an intrinsic function")
+        }
+        if let globalsSection, resource.type.hasPrefix("AWS::Serverless::") {
+            properties = globals.merged(globalsSection, into: properties)
+        }
+        return properties
+            ?? TemplateNode(
+                kind: .mapping([]), location: resource.node.location,
+                path: TemplateNode.join(resource.node.path, "Properties"))
+    }
+
+    // MARK: - Value helpers
+
+    func string(_ node: TemplateNode?) throws(ProjectError) -> String? {
+        guard let node else { return nil }
+        return try resolver.string(node)
+    }
+
+    func integer(_ node: TemplateNode?) throws(ProjectError) -> Int? {
+        guard let node, let value = try resolver.resolve(node) else { return nil }
+        switch value {
+        case .number(let number):
+            if let integer = Int(exactly: number) { return integer }
+        case .string(let text):
+            if let integer = Int(text.trimmingCharacters(in: .whitespaces)) { return integer }
+        default: break
+        }
+        let shown = value.stringValue.map { "\"\($0)\"" } ?? value.scalarString ?? IntrinsicResolver.describe(value)
+        throw error(.invalidValue, node, "expected an integer, got \(shown)")
+    }
+
+    func boolean(_ node: TemplateNode?) throws(ProjectError) -> Bool? {
+        guard let node, let value = try resolver.resolve(node) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
+        default: throw error(.invalidValue, node, "expected true or false")
+        }
+    }
+
+    func stringList(_ node: TemplateNode?) throws(ProjectError) -> [String]? {
+        guard let node else { return nil }
+        guard let value = try resolver.resolve(node) else { return nil }
+        if let text = value.stringValue { return [text] }
+        guard case .array(let items) = value else { throw error(.invalidValue, node, "expected a list of strings") }
+        var strings: [String] = []
+        for item in items {
+            guard let text = item.scalarString else { throw error(.invalidValue, node, "expected a list of strings") }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    /// The template resource a `Ref` / `Fn::GetAtt` (possibly inside `Fn::If`) points at, if any.
+    func referenceTarget(_ node: TemplateNode) throws(ProjectError) -> TemplateResource? {
+        guard let (name, argument) = node.intrinsic else { return nil }
+        switch name {
+        case "Ref":
+            return argument.scalarText.flatMap { resourcesByID[$0] }
+        case "Fn::GetAtt":
+            let (logicalID, _) = try resolver.getAttArguments(argument, at: node)
+            guard let resource = resourcesByID[logicalID] else {
+                throw error(.unknownReference, node, "Fn::GetAtt of \"\(logicalID)\", which is not a resource of this template")
+            }
+            return resource
+        case "Fn::If":
+            guard let elements = argument.elements, elements.count == 3, let condition = elements[0].scalarText else {
+                return nil
+            }
+            return try referenceTarget(try resolver.condition(condition, at: elements[0]) ? elements[1] : elements[2])
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// A resource of the template, as the resolver and loaders see it.
+struct TemplateResource: Sendable {
+    var logicalID: String
+    var type: String
+    /// `Properties` (nil when absent).
+    var properties: TemplateNode?
+    /// The whole resource node.
+    var node: TemplateNode
+    /// The resource's `Condition`, when it has one.
+    var condition: String?
+    /// True for resources SAM creates implicitly (`<Function>Role`, `ServerlessRestApi`...).
+    var isImplicit: Bool = false
+}
+
+/// A declared template parameter and the value it got.
+struct TemplateParameter: Sendable {
+    var name: String
+    var type: String
+    /// The override, else the Default; nil when neither is given.
+    var value: String?
+    var node: TemplateNode
+
+    /// True for `CommaDelimitedList` and `List<...>` types: `Ref` gives a list.
+    var isList: Bool {
+        type == "CommaDelimitedList" || type.hasPrefix("List<")
+            || (type.hasPrefix("AWS::SSM::Parameter::Value<List<"))
+    }
+}
