@@ -28,6 +28,10 @@ public struct CommonOptions: Sendable {
     public var stage: String?
     /// The environment standin itself was started with.
     public var environment: [String: String]
+    /// `--config-file`: a samconfig.toml/yaml (default: samconfig.toml, .yaml or .yml in the working directory).
+    public var configFile: String?
+    /// `--config-env`: the samconfig environment (default `default`).
+    public var configEnvironment: String
 
     public init(
         workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
@@ -46,6 +50,16 @@ public struct CommonOptions: Sendable {
         self.mfaCode = nil
         self.stage = nil
         self.environment = environment
+        self.configFile = nil
+        self.configEnvironment = "default"
+    }
+
+    /// Fills options not given on the command line from samconfig (`command` is SAM's section name,
+    /// e.g. `local_invoke`).
+    /// - Throws: `StandinError` for an unreadable or malformed config file.
+    public mutating func applySAMConfig(command: String) throws(StandinError) {
+        guard let config = try SAMConfig.load(file: configFile, directory: workingDirectory) else { return }
+        config.apply(to: &self, command: command, environment: configEnvironment)
     }
 
     /// Where standin caches extracted code, runtime clients and interpreter look-ups

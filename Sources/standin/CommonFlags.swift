@@ -15,10 +15,18 @@ struct ProjectFlags: ParsableArguments {
     @Option(name: .long, help: "Serverless Framework stage (serverless.yml projects).")
     var stage: String?
 
+    @Option(name: .long, help: "A samconfig.toml or .yaml with default flag values (default: samconfig.toml here).")
+    var configFile: String?
+
+    @Option(name: .long, help: "The samconfig environment to read.")
+    var configEnv: String = "default"
+
     func apply(to options: inout CommonOptions) {
         options.templatePath = template
         options.parameterOverrides = parameterOverrides
         options.stage = stage
+        options.configFile = configFile
+        options.configEnvironment = configEnv
     }
 }
 

@@ -38,6 +38,7 @@ struct Invoke: AsyncParsableCommand {
         project.apply(to: &options)
         runFlags.apply(to: &options)
         credentials.apply(to: &options)
+        try await runReportingErrors { try options.applySAMConfig(command: "local_invoke") }
         let input: EventInput =
             if let data { .inline(data) } else if event == "-" { .standardInput } else if let event { .file(event) } else {
                 .automatic

@@ -21,6 +21,7 @@ struct ListFunctions: AsyncParsableCommand {
         var options = CommonOptions()
         project.apply(to: &options)
         options.region = region
+        try await runReportingErrors { try options.applySAMConfig(command: "list") }
         let options = options
         let session = try await runReportingErrors {
             try Session.open(options, region: IdentityBroker(options: options).region)
@@ -64,6 +65,7 @@ struct Whoami: AsyncParsableCommand {
         var options = CommonOptions()
         project.apply(to: &options)
         credentials.apply(to: &options)
+        try await runReportingErrors { try options.applySAMConfig(command: "whoami") }
         let options = options
         let text = try await runReportingErrors { try await IdentityCommands.whoami(options: options, function: function) }
         FileHandle.standardOutput.write(Data(text.utf8))
@@ -90,6 +92,7 @@ struct Env: AsyncParsableCommand {
         project.apply(to: &options)
         runFlags.apply(to: &options)
         credentials.apply(to: &options)
+        try await runReportingErrors { try options.applySAMConfig(command: "env") }
         let options = options
         let variables = try await runReportingErrors {
             try await IdentityCommands.functionVariables(options: options, function: function)
@@ -120,6 +123,7 @@ struct Exec: AsyncParsableCommand {
         project.apply(to: &options)
         runFlags.apply(to: &options)
         credentials.apply(to: &options)
+        try await runReportingErrors { try options.applySAMConfig(command: "exec") }
         let options = options
         try await runReportingErrors {
             try await IdentityCommands.exec(options: options, function: function, command: command)

@@ -1,0 +1,161 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LambdaRuntime
+import Logging
+import NIOCore
+
+/// `standin start-lambda`: Lambda's Invoke API on loopback, for `aws lambda invoke --endpoint-url` and the SDKs.
+///
+/// `RequestResponse` answers 200 with the function's output (`X-Amz-Function-Error: Unhandled` when it failed),
+/// `Event` answers 202 and runs the function in the background, `DryRun` answers 204. Errors are Lambda's:
+/// status, `x-amzn-ErrorType` and `{"Type","Message"}`.
+public struct InvokeAPIServer: Sendable {
+    public var functions: LocalFunctions
+    public var region: String
+    public var accessLog: @Sendable (String) -> Void
+
+    public init(functions: LocalFunctions, region: String, accessLog: @escaping @Sendable (String) -> Void) {
+        self.functions = functions
+        self.region = region
+        self.accessLog = accessLog
+    }
+
+    /// The Hummingbird application serving the API on `host:port` (port 0: any free port; `onRunning` gets it).
+    public func application(
+        host: String, port: Int, background: BackgroundInvocations,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        let server = self
+        router.post("/2015-03-31/functions/:name/invocations") { request, context -> Response in
+            let raw = context.parameters.get("name") ?? ""
+            let name = raw.removingPercentEncoding ?? raw
+            return await server.handle(request, functionName: name, background: background)
+        }
+        var logger = Logger(label: "standin.start-lambda")
+        logger.logLevel = .warning
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    func handle(_ request: Request, functionName: String, background: BackgroundInvocations) async -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        var label = functionName
+        do {
+            let invoke = try InvokeAPIRequest(
+                pathName: functionName, qualifier: request.uri.queryParameters.get("Qualifier"),
+                header: { name in HTTPField.Name(name).flatMap { request.headers[$0] } })
+            label = invoke.name
+            guard let function = await functions.function(named: invoke.name), invoke.qualifier == nil else {
+                let suffix = invoke.qualifier.map { ":\($0)" } ?? ""
+                throw InvokeAPIError.notFound(
+                    "arn:aws:lambda:\(region):\(IdentityBroker.placeholderAccountID):function:\(invoke.name)\(suffix)")
+            }
+            let limit =
+                invoke.invocationType == .event
+                ? InvokeAPIRequest.maximumAsyncPayload : InvokeAPIRequest.maximumSyncPayload
+            let payload = try await Self.collect(request.body, limit: limit, type: invoke.invocationType)
+            try invoke.checkPayload(payload)
+            var invocation = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
+            invocation.clientContext = invoke.clientContext
+            switch invoke.invocationType {
+            case .dryRun:
+                response = Response(status: .noContent, headers: Self.baseHeaders)
+            case .event:
+                let functions = self.functions
+                let log = accessLog
+                await background.start {
+                    do {
+                        let result = try await functions.invoke(function, invocation)
+                        if result.isError { log("Event invocation of \(function.logicalID) failed: \(result.errorType!)") }
+                    } catch {
+                        log("Event invocation of \(function.logicalID) failed: \(error)")
+                    }
+                }
+                response = Response(status: .accepted, headers: Self.baseHeaders)
+            case .requestResponse:
+                let result: InvocationResult
+                do {
+                    result = try await functions.invoke(function, invocation)
+                } catch {
+                    throw InvokeAPIError.service(error.description)
+                }
+                var headers = Self.baseHeaders
+                headers[.contentType] = "application/json"
+                if result.isError { headers[Self.functionError] = "Unhandled" }
+                if invoke.tailLog { headers[Self.logResult] = InvokeAPIRequest.logTail(result.log) }
+                response = Response(
+                    status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: result.payload)))
+            }
+        } catch let error as InvokeAPIError {
+            var headers = Self.baseHeaders
+            headers[.contentType] = "application/json"
+            headers[Self.errorType] = error.type
+            response = Response(
+                status: HTTPResponse.Status(code: error.status), headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
+        } catch {
+            let failure = InvokeAPIError.service("\(error)")
+            response = Response(
+                status: .internalServerError, headers: [Self.errorType: failure.type],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: failure.body)))
+        }
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        accessLog("POST invoke \(label) \(response.status.code) \(String(format: "%.1f", ms)) ms")
+        return response
+    }
+
+    static func collect(_ body: RequestBody, limit: Int, type: InvokeAPIRequest.InvocationType) async throws
+        -> [UInt8]
+    {
+        var bytes: [UInt8] = []
+        for try await chunk in body {
+            bytes.append(contentsOf: chunk.readableBytesView)
+            if bytes.count > limit {
+                throw InvokeAPIError.requestTooLarge(
+                    "Request must be smaller than \(limit) bytes for the \(type == .event ? "InvokeAsync" : "InvokeFunction") operation")
+            }
+        }
+        return bytes
+    }
+
+    static let functionError = HTTPField.Name("X-Amz-Function-Error")!
+    static let logResult = HTTPField.Name("X-Amz-Log-Result")!
+    static let executedVersion = HTTPField.Name("X-Amz-Executed-Version")!
+    static let errorType = HTTPField.Name("x-amzn-ErrorType")!
+    static let requestID = HTTPField.Name("x-amzn-RequestId")!
+    static var baseHeaders: HTTPFields {
+        [executedVersion: "$LATEST", requestID: UUID().uuidString.lowercased()]
+    }
+}
+
+/// Background (`Event`) invocations, so that shutdown can wait for them.
+public actor BackgroundInvocations {
+    private var tasks: [UUID: Task<Void, Never>] = [:]
+
+    public init() {}
+
+    /// Starts `work` in the background.
+    public func start(_ work: @escaping @Sendable () async -> Void) {
+        let id = UUID()
+        tasks[id] = Task {
+            await work()
+            self.finished(id)
+        }
+    }
+
+    private func finished(_ id: UUID) { tasks[id] = nil }
+
+    /// Waits for every background invocation still running.
+    public func drain() async {
+        while let (_, task) = tasks.first {
+            await task.value
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import APIGateway
+import Foundation
+import LambdaRuntime
+import Logging
+import ProjectModel
+
+/// The functions of a project, runnable on demand through a warm instance pool; what `start-api` and
+/// `start-lambda` invoke.
+///
+/// Every invocation gets credentials valid for at least five minutes: when the role's credentials are renewed,
+/// the function's warm instances (which hold the old ones in their environment) are retired.
+public actor LocalFunctions: FunctionInvoking {
+    /// Credentials must outlive the start of an invocation by this much.
+    public static let minimumCredentialValidity: Duration = .seconds(300)
+
+    public private(set) var session: Session
+    private let broker: IdentityBroker
+    private let pool: InstancePool
+    private let logger: Logger
+    private var credentialsInUse: [String: FunctionCredentials?] = [:]
+    private var notesShown: Set<String> = []
+
+    public init(session: Session, broker: IdentityBroker, pool: InstancePool, logger: Logger) {
+        self.session = session
+        self.broker = broker
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// The function with this logical id, function name or ARN (`arn:aws:lambda:…:function:Name[:qualifier]`).
+    public func function(named name: String) -> FunctionSpec? {
+        var name = name
+        if name.hasPrefix("arn:") {
+            let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 7 else { return nil }
+            name = String(parts[6])
+        } else if let colon = name.firstIndex(of: ":") {
+            name = String(name[..<colon])
+        }
+        return session.project.function(named: name)
+    }
+
+    /// Invokes a function through the pool.
+    /// - Throws: `StandinError` when the function is unknown, its role cannot be assumed, or it cannot start.
+    public func invoke(_ function: FunctionSpec, _ request: InvocationRequest) async throws(StandinError)
+        -> InvocationResult
+    {
+        let identity = try await broker.identity(for: function, minimumValidity: Self.minimumCredentialValidity)
+        if !notesShown.contains(function.logicalID) {
+            notesShown.insert(function.logicalID)
+            identity.printNotes()
+        }
+        let configuration = try session.configuration(
+            for: function, credentials: identity.credentials, accountID: identity.accountID)
+        if let previous = credentialsInUse[function.functionName], previous != identity.credentials {
+            logger.debug("credentials renewed; retiring warm instances", metadata: ["function": "\(function.logicalID)"])
+            await pool.invalidate(functionNamed: function.functionName)
+        }
+        credentialsInUse[function.functionName] = identity.credentials
+        do {
+            return try await pool.invoke(configuration, request)
+        } catch {
+            throw StandinError(.failure, "\(function.logicalID): \(error)")
+        }
+    }
+
+    /// `FunctionInvoking`, for the API Gateway server.
+    public func invoke(functionLogicalID: String, payload: [UInt8]) async throws -> FunctionInvocationOutcome {
+        guard let function = session.project.functions.first(where: { $0.logicalID == functionLogicalID }) else {
+            throw StandinError(.failure, "no function \(functionLogicalID) in the template")
+        }
+        let result = try await invoke(function, InvocationRequest(payload: payload))
+        return FunctionInvocationOutcome(payload: result.payload, errorType: result.errorType)
+    }
+
+    /// Replaces the project (the template changed) and retires every warm instance.
+    public func replaceSession(_ session: Session) async {
+        self.session = session
+        for function in session.project.functions {
+            await pool.invalidate(functionNamed: function.functionName)
+        }
+        credentialsInUse = [:]
+    }
+
+    /// Retires the warm instances of the functions whose code or layers live under `changedPath`.
+    /// - Returns: the logical ids of the functions that were reloaded.
+    public func codeChanged(at changedPath: String) async -> [String] {
+        var reloaded: [String] = []
+        for function in session.project.functions {
+            let folders = [function.code] + function.layers.map(\.code)
+            let touched = folders.contains { location in
+                switch location {
+                case .directory(let url), .zipFile(let url): changedPath.hasPrefix(url.standardizedFileURL.path)
+                }
+            }
+            if touched {
+                await pool.invalidate(functionNamed: function.functionName)
+                reloaded.append(function.logicalID)
+            }
+        }
+        return reloaded
+    }
+
+    /// Stops every instance.
+    public func shutdown() async {
+        await pool.shutdown()
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import TOMLKit
+import Yams
+
+/// SAM's `samconfig.toml` / `samconfig.yaml`: default flag values per environment and command.
+///
+/// Values come from `[<env>.global.parameters]` and `[<env>.<command>.parameters]` (the command's section wins);
+/// flags given on the command line win over both. Commands use SAM's section names: `local_invoke`,
+/// `local_start_api`, `local_start_lambda`, `local_generate_event`, `validate`, `init`.
+public struct SAMConfig: Sendable {
+    /// A value as the file wrote it.
+    public enum Value: Sendable, Equatable {
+        case string(String)
+        case bool(Bool)
+        case number(Double)
+        case list([String])
+
+        /// The value as one string (lists joined with spaces).
+        public var text: String {
+            switch self {
+            case .string(let text): text
+            case .bool(let flag): flag ? "true" : "false"
+            case .number(let number): number == number.rounded() ? String(Int(number)) : String(number)
+            case .list(let items): items.joined(separator: " ")
+            }
+        }
+
+        /// The value as a list: a list as is; a string split on spaces outside quotes (SAM's way).
+        public var words: [String] {
+            switch self {
+            case .list(let items): items
+            default: splitOutsideQuotes(text)
+            }
+        }
+    }
+
+    /// The file it came from.
+    public var file: URL
+    /// `environment -> command -> key -> value`.
+    public var sections: [String: [String: [String: Value]]]
+
+    /// The names looked for in the working directory when `--config-file` is not given.
+    public static let defaultFileNames = ["samconfig.toml", "samconfig.yaml", "samconfig.yml"]
+
+    /// Loads `--config-file`, or the first default file in `directory`; nil when there is none.
+    /// - Throws: `StandinError` naming the file and the line of a syntax error.
+    public static func load(file: String?, directory: URL) throws(StandinError) -> SAMConfig? {
+        let url: URL
+        if let file {
+            url = URL(fileURLWithPath: file, relativeTo: directory).standardizedFileURL
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw .usage("--config-file \(file): no such file")
+            }
+        } else {
+            guard
+                let name = defaultFileNames.first(where: {
+                    FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+                })
+            else { return nil }
+            url = directory.appendingPathComponent(name)
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .usage("\(url.path): cannot read the config file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let sections = url.pathExtension == "toml" ? try parseTOML(text, file: url) : try parseYAML(text, file: url)
+        return SAMConfig(file: url, sections: sections)
+    }
+
+    /// The values for `command` in `environment`: global, then the command's own.
+    public func values(command: String, environment: String) -> [String: Value] {
+        var result = sections[environment]?["global"] ?? [:]
+        result.merge(sections[environment]?[command] ?? [:]) { $1 }
+        return result
+    }
+
+    /// Fills the options that were not given on the command line from the file.
+    /// - Parameter command: SAM's section name for the command (`local_invoke`, ...).
+    public func apply(to options: inout CommonOptions, command: String, environment: String) {
+        let values = values(command: command, environment: environment)
+        func text(_ keys: String...) -> String? { keys.lazy.compactMap { values[$0]?.text }.first }
+        if options.templatePath == nil { options.templatePath = text("template_file", "template") }
+        if options.parameterOverrides.isEmpty, let value = values["parameter_overrides"] {
+            options.parameterOverrides = value.words
+        }
+        if options.envVarsFile == nil { options.envVarsFile = text("env_vars") }
+        if options.logFile == nil { options.logFile = text("log_file") }
+        if options.region == nil { options.region = text("region") }
+        if options.profile == nil { options.profile = text("profile") }
+        if options.stackName == nil { options.stackName = text("stack_name") }
+        if options.roles.isEmpty, let value = values["role"] { options.roles = value.words }
+        if !options.noAssumeRole, values["no_assume_role"] == .bool(true) { options.noAssumeRole = true }
+        if options.stage == nil { options.stage = text("stage") }
+    }
+
+    static func parseTOML(_ text: String, file: URL) throws(StandinError) -> [String: [String: [String: Value]]] {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw .usage("\(file.path):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+        } catch {
+            throw .usage("\(file.path): \(error)")
+        }
+        var result: [String: [String: [String: Value]]] = [:]
+        for environment in table.keys {
+            guard let commands = table[environment]?.table else { continue }
+            for command in commands.keys {
+                guard let parameters = commands[command]?.table?["parameters"]?.table else { continue }
+                var values: [String: Value] = [:]
+                for key in parameters.keys {
+                    guard let raw = parameters[key] else { continue }
+                    if let string = raw.string {
+                        values[key] = .string(string)
+                    } else if let flag = raw.bool {
+                        values[key] = .bool(flag)
+                    } else if let int = raw.int {
+                        values[key] = .number(Double(int))
+                    } else if let double = raw.double {
+                        values[key] = .number(double)
+                    } else if let array = raw.array {
+                        values[key] = .list(array.compactMap { $0.string ?? $0.int.map(String.init) })
+                    }
+                }
+                result[environment, default: [:]][command] = values
+            }
+        }
+        return result
+    }
+
+    static func parseYAML(_ text: String, file: URL) throws(StandinError) -> [String: [String: [String: Value]]] {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw .usage("\(file.path): \(error)")
+        }
+        guard let top = document as? [String: Any] else { return [:] }
+        var result: [String: [String: [String: Value]]] = [:]
+        for (environment, commandsAny) in top {
+            guard let commands = commandsAny as? [String: Any] else { continue }
+            for (command, sectionAny) in commands {
+                guard let section = sectionAny as? [String: Any], let parameters = section["parameters"] as? [String: Any]
+                else { continue }
+                var values: [String: Value] = [:]
+                for (key, raw) in parameters {
+                    switch raw {
+                    case let flag as Bool: values[key] = .bool(flag)
+                    case let int as Int: values[key] = .number(Double(int))
+                    case let double as Double: values[key] = .number(double)
+                    case let string as String: values[key] = .string(string)
+                    case let array as [Any]: values[key] = .list(array.map { "\($0)" })
+                    default: continue
+                    }
+                }
+                result[environment, default: [:]][command] = values
+            }
+        }
+        return result
+    }
+}
+
+/// Splits on whitespace, keeping single- or double-quoted runs together (quotes removed).
+func splitOutsideQuotes(_ text: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var quote: Character?
+    var inWord = false
+    for character in text {
+        if let open = quote {
+            if character == open { quote = nil } else { current.append(character) }
+        } else if character == "\"" || character == "'" {
+            quote = character
+            inWord = true
+        } else if character.isWhitespace {
+            if inWord { words.append(current) }
+            current = ""
+            inWord = false
+        } else {
+            current.append(character)
+            inWord = true
+        }
+    }
+    if inWord { words.append(current) }
+    return words
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import StandinKit
+
+@Suite("samconfig.toml and samconfig.yaml")
+struct SAMConfigTests {
+    static let toml = """
+        version = 0.1
+        [default.global.parameters]
+        stack_name = "orders"
+        region = "eu-west-1"
+
+        [default.local_invoke.parameters]
+        env_vars = "env.json"
+        parameter_overrides = "Stage=dev Greeting='Hi there'"
+        region = "us-west-2"
+
+        [prod.local_invoke.parameters]
+        parameter_overrides = ["Stage=prod"]
+        """
+
+    @Test("global, then the command's section; the command line wins")
+    func precedence() throws {
+        let dir = try makeTemporaryDirectory()
+        try writeFile(dir, "samconfig.toml", Self.toml)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        options.region = "ap-south-1"
+        try options.applySAMConfig(command: "local_invoke")
+        #expect(options.region == "ap-south-1", "a flag beats the file")
+        #expect(options.stackName == "orders", "global section")
+        #expect(options.envVarsFile == "env.json")
+        #expect(options.parameterOverrides == ["Stage=dev", "Greeting=Hi there"])
+
+        var other = CommonOptions(workingDirectory: dir, environment: [:])
+        try other.applySAMConfig(command: "local_start_api")
+        #expect(other.region == "eu-west-1")
+        #expect(other.envVarsFile == nil)
+    }
+
+    @Test("--config-env picks another environment; lists stay lists")
+    func configEnv() throws {
+        let dir = try makeTemporaryDirectory()
+        try writeFile(dir, "samconfig.toml", Self.toml)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        options.configEnvironment = "prod"
+        try options.applySAMConfig(command: "local_invoke")
+        #expect(options.parameterOverrides == ["Stage=prod"])
+        #expect(options.stackName == nil)
+    }
+
+    @Test("samconfig.yaml is read the same way")
+    func yaml() throws {
+        let dir = try makeTemporaryDirectory()
+        try writeFile(dir, "samconfig.yaml", """
+            version: 0.1
+            default:
+              global:
+                parameters:
+                  stack_name: orders
+              local_invoke:
+                parameters:
+                  env_vars: env.json
+            """)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        try options.applySAMConfig(command: "local_invoke")
+        #expect(options.stackName == "orders")
+        #expect(options.envVarsFile == "env.json")
+    }
+
+    @Test("a TOML syntax error names file, line and column")
+    func syntaxError() throws {
+        let dir = try makeTemporaryDirectory()
+        try writeFile(dir, "samconfig.toml", "[default.global.parameters]\nstack_name = \n")
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        #expect {
+            try options.applySAMConfig(command: "local_invoke")
+        } throws: { error in
+            (error as? StandinError)?.description.contains("samconfig.toml:2:") == true
+        }
+    }
+}
