@@ -106,3 +106,18 @@ public actor LocalFunctions: FunctionInvoking {
         await pool.shutdown()
     }
 }
+
+extension LocalFunctions {
+    /// Starts one instance of `function` ahead of its first request (`--warm eager`).
+    public func prewarm(_ function: FunctionSpec) async throws(StandinError) {
+        let identity = try await broker.identity(for: function, minimumValidity: Self.minimumCredentialValidity)
+        let configuration = try session.configuration(
+            for: function, credentials: identity.credentials, accountID: identity.accountID)
+        credentialsInUse[function.functionName] = identity.credentials
+        do {
+            try await pool.prewarm(configuration)
+        } catch {
+            throw StandinError(.failure, "\(function.logicalID): \(error)")
+        }
+    }
+}

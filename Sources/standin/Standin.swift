@@ -8,7 +8,7 @@ struct Standin: AsyncParsableCommand {
         abstract: "Run AWS Lambda functions locally, from your SAM template or serverless.yml, under their own IAM role.",
         version: "0.1.0",
         subcommands: [
-            Invoke.self, ListFunctions.self, GenerateEvent.self, Whoami.self, Env.self, Exec.self, Init.self,
+            Invoke.self, ListFunctions.self, GenerateEvent.self, Whoami.self, Env.self, Exec.self, Init.self, StartAPI.self, StartLambda.self,
         ]
     )
 }

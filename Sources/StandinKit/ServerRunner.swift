@@ -1,0 +1,247 @@
+import APIGateway
+import Foundation
+import LambdaRuntime
+import Logging
+import ProjectModel
+import ServiceLifecycle
+
+/// Settings of `start-api` and `start-lambda` beyond the common options.
+public struct ServerOptions: Sendable {
+    /// `--host` (default 127.0.0.1: never exposed to the network unless asked).
+    public var host: String = "127.0.0.1"
+    /// `--port` (3000 for start-api, 3001 for start-lambda; 0 picks a free port).
+    public var port: Int
+    /// `--warm eager`: start one instance per function at start-up.
+    public var eagerWarm: Bool = false
+    /// `--max-instances`: concurrent instances per function.
+    public var maxInstancesPerFunction: Int = 10
+    /// `--no-watch`: no hot reload.
+    public var watch: Bool = true
+    /// `--static-dir` (start-api; default `public` beside the template, when it exists).
+    public var staticDirectory: String?
+    /// Called with the bound port once the server accepts connections (tests, and the start-up banner).
+    public var onRunning: @Sendable (Int) async -> Void = { _ in }
+
+    public init(port: Int) {
+        self.port = port
+    }
+}
+
+/// `standin start-api` and `standin start-lambda`: a server in front of a warm instance pool, until SIGINT/SIGTERM.
+public enum ServerRunner {
+    /// Runs the local API Gateway until a signal; then stops accepting, lets in-flight requests finish, stops
+    /// every function process.
+    public static func startAPI(options: CommonOptions, server: ServerOptions) async throws(StandinError) {
+        let context = try Context(options: options, server: server)
+        let functions = context.functions
+        let session = await functions.session
+        let routes = session.project.routes.map(apiRoute)
+        let staticFiles = staticDirectory(server.staticDirectory, project: session.project).flatMap {
+            StaticFiles(folder: $0.path)
+        }
+        if routes.isEmpty && staticFiles == nil {
+            throw .usage("\(session.project.templateURL.lastPathComponent) defines no API routes (Api or HttpApi events)")
+        }
+        let account = IdentityBroker.placeholderAccountID
+        let pipeline = GatewayPipeline(
+            routes: RouteTable(routes: routes), staticFiles: staticFiles, invoker: functions, accountID: account,
+            region: context.broker.region)
+        let sink = context.sink
+        let apiServer = APIGatewayServer(
+            configuration: .init(host: server.host, port: server.port), pipeline: pipeline,
+            accessLog: { entry in sink.write(Array("\(entry)\n".utf8)) },
+            onServerRunning: { port in
+                printBanner(
+                    "standin start-api: listening on http://\(server.host):\(port)",
+                    table: routeTable(routes, host: server.host, port: port))
+                await server.onRunning(port)
+            })
+        try await context.run(
+            serverName: "start-api",
+            server: { try await apiServer.run() },
+            reloadTemplate: { session in
+                let newRoutes = session.project.routes.map(apiRoute)
+                if newRoutes != routes {
+                    printNote("routes changed in the template; restart standin start-api to serve the new routes")
+                }
+            })
+    }
+
+    /// Runs the local Lambda Invoke API until a signal.
+    public static func startLambda(options: CommonOptions, server: ServerOptions) async throws(StandinError) {
+        let context = try Context(options: options, server: server)
+        let session = await context.functions.session
+        let sink = context.sink
+        let invokeServer = InvokeAPIServer(
+            functions: context.functions, region: context.broker.region,
+            accessLog: { line in sink.write(Array("\(line)\n".utf8)) })
+        let background = BackgroundInvocations()
+        let application = invokeServer.application(
+            host: server.host, port: server.port, background: background,
+            onRunning: { port in
+                let rows = [["FUNCTION", "NAME", "RUNTIME"]]
+                    + session.project.functions.map { [$0.logicalID, $0.functionName, $0.runtime ?? "-"] }
+                printBanner(
+                    "standin start-lambda: Lambda Invoke API on http://\(server.host):\(port)\n"
+                        + "  aws lambda invoke --endpoint-url http://\(server.host):\(port) --function-name NAME out.json",
+                    table: ProjectListing.table(rows))
+                await server.onRunning(port)
+            })
+        try await context.run(
+            serverName: "start-lambda",
+            server: {
+                try await application.run()
+                await background.drain()
+            },
+            reloadTemplate: { _ in })
+    }
+
+    /// What both servers share: project, credentials, pool, logs, watcher.
+    struct Context: Sendable {
+        let options: CommonOptions
+        let server: ServerOptions
+        let broker: IdentityBroker
+        let functions: LocalFunctions
+        let sink: any LogSink
+
+        init(options: CommonOptions, server: ServerOptions) throws(StandinError) {
+            self.options = options
+            self.server = server
+            broker = IdentityBroker(options: options)
+            let session = try Session.open(options, region: broker.region)
+            sink =
+                try options.logFile.map { path throws(StandinError) in try FileDescriptorLogSink.appending(to: path) }
+                ?? FileDescriptorLogSink.standardError
+            let pool = InstancePool(
+                logSink: sink, logger: Logger(label: "standin.pool"),
+                maxInstancesPerFunction: server.maxInstancesPerFunction)
+            functions = LocalFunctions(
+                session: session, broker: broker, pool: pool, logger: Logger(label: "standin.functions"))
+        }
+
+        func run(
+            serverName: String,
+            server run: @escaping @Sendable () async throws -> Void,
+            reloadTemplate: @escaping @Sendable (Session) async -> Void
+        ) async throws(StandinError) {
+            let functions = self.functions
+            let options = self.options
+            let broker = self.broker
+            var services: [any Service] = [ClosureService(name: serverName, body: run)]
+            if server.watch {
+                let session = await functions.session
+                let template = session.project.templateURL
+                var paths = [template]
+                for function in session.project.functions {
+                    paths.append(function.code.url)
+                    paths.append(contentsOf: function.layers.map(\.code.url))
+                }
+                let watcher = FileWatcher(paths: paths)
+                services.append(
+                    ClosureService(name: "watch") {
+                        try? await cancelWhenGracefulShutdown {
+                        await watcher.run { changed in
+                            if changed.contains(template.path) {
+                                do {
+                                    let reloaded = try Session.open(options, region: broker.region)
+                                    await functions.replaceSession(reloaded)
+                                    printNote("reloaded \(template.lastPathComponent)")
+                                    await reloadTemplate(reloaded)
+                                } catch {
+                                    printNote("\(error.description) (keeping the previous template)")
+                                }
+                                return
+                            }
+                            var reloaded: Set<String> = []
+                            for path in changed { reloaded.formUnion(await functions.codeChanged(at: path)) }
+                            if !reloaded.isEmpty { printNote("reloaded \(reloaded.sorted().joined(separator: ", "))") }
+                        }
+                        }
+                    })
+            }
+            if server.eagerWarm {
+                let session = await functions.session
+                for function in session.project.functions {
+                    do {
+                        try await functions.prewarm(function)
+                    } catch {
+                        printNote("could not warm \(function.logicalID): \(error)")
+                    }
+                }
+            }
+            var configuration = ServiceGroupConfiguration(
+                services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: Logger(label: "standin.\(serverName)"))
+            // In-flight requests get a short grace; then everything is cancelled and every child stopped.
+            configuration.maximumGracefulShutdownDuration = .seconds(10)
+            configuration.maximumCancellationDuration = .seconds(5)
+            let group = ServiceGroup(configuration: configuration)
+            do {
+                try await group.run()
+            } catch {
+                await functions.shutdown()
+                throw StandinError(.failure, "\(serverName): \(error)")
+            }
+            await functions.shutdown()
+        }
+    }
+
+    static func staticDirectory(_ flag: String?, project: Project) -> URL? {
+        if let flag { return URL(fileURLWithPath: flag).standardizedFileURL }
+        let candidate = project.templateURL.deletingLastPathComponent().appendingPathComponent("public")
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? candidate : nil
+    }
+
+    /// A ProjectModel route as the gateway serves it.
+    static func apiRoute(_ route: Route) -> APIRoute {
+        APIRoute(
+            method: route.method, path: route.path, kind: route.kind == .rest ? .rest : .http,
+            payloadFormatVersion: route.payloadFormatVersion, functionLogicalID: route.functionLogicalID,
+            apiID: route.apiLogicalID.lowercased().prefix(10).description, stage: route.stageName,
+            cors: route.cors.map {
+                CORSConfiguration(
+                    allowOrigins: $0.allowOrigins, allowMethods: $0.allowMethods, allowHeaders: $0.allowHeaders,
+                    exposeHeaders: $0.exposeHeaders, maxAge: $0.maxAge, allowCredentials: $0.allowCredentials)
+            },
+            authorizer: route.authorizer.map {
+                AuthorizerConfiguration(
+                    name: $0.name, functionLogicalID: $0.functionLogicalID,
+                    type: $0.type == .token ? .token : .request, identitySources: $0.identitySources,
+                    payloadFormatVersion: $0.payloadFormatVersion, enableSimpleResponses: $0.enableSimpleResponses)
+            },
+            binaryMediaTypes: route.binaryMediaTypes)
+    }
+
+    static func routeTable(_ routes: [APIRoute], host: String, port: Int) -> String {
+        let rows =
+            [["METHOD", "URL", "API", "FUNCTION"]]
+            + routes.map { route in
+                let api = route.kind == .rest ? "REST" : "HTTP \(route.payloadFormatVersion)"
+                let path = route.path == "$default" ? "/* ($default)" : route.path
+                return [route.method, "http://\(host):\(port)\(path)", api, route.functionLogicalID]
+            }
+        return ProjectListing.table(rows)
+    }
+
+    static func printBanner(_ title: String, table: String) {
+        FileHandle.standardError.write(Data("\(title)\n\n\(table)\n".utf8))
+    }
+
+    static func printNote(_ text: String) {
+        FileHandle.standardError.write(Data("standin: \(text)\n".utf8))
+    }
+}
+
+/// A long-running piece as a ServiceLifecycle `Service`.
+struct ClosureService: Service {
+    let name: String
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await body()
+    }
+}
