@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+
+/// One running instance of a function: a child process in its own process group, with its own Runtime API
+/// endpoint on loopback. Runs one invocation at a time.
+public final class FunctionInstance: Sendable {
+    private struct State {
+        var busy = false
+        var shutDown = false
+        var invocations = 0
+        var peakMemoryMB = 0
+    }
+
+    /// The configuration the instance was started with.
+    public let configuration: FunctionConfiguration
+    /// `AWS_LAMBDA_RUNTIME_API` of this instance (`127.0.0.1:PORT`).
+    public let runtimeAPI: String
+    /// The child's pid (also its process group id).
+    public var pid: Int32 { process.pid }
+
+    private let endpoint: RuntimeAPIEndpoint
+    private let server: RuntimeAPIServer
+    private let process: ChildProcess
+    private let capture: LogCapture
+    private let logger: Logger
+    private let startedAt: ContinuousClock.Instant
+    private let state = Mutex(State())
+
+    private init(
+        configuration: FunctionConfiguration, endpoint: RuntimeAPIEndpoint, server: RuntimeAPIServer,
+        process: ChildProcess, capture: LogCapture, logger: Logger, startedAt: ContinuousClock.Instant
+    ) {
+        self.configuration = configuration
+        self.runtimeAPI = server.address
+        self.endpoint = endpoint
+        self.server = server
+        self.process = process
+        self.capture = capture
+        self.logger = logger
+        self.startedAt = startedAt
+    }
+
+    /// Starts an instance: binds its Runtime API endpoint, then launches the runtime process.
+    ///
+    /// It returns once the process is running; init (up to the runtime's first `/next`) overlaps the first invoke.
+    /// - Throws: ``RuntimeError`` when the runtime is unsupported, `bootstrap` or the interpreter is missing, or the
+    ///   process cannot be started.
+    public static func start(
+        _ configuration: FunctionConfiguration, logSink: any LogSink, logger: Logger
+    ) async throws -> FunctionInstance {
+        try await start(configuration, logSink: logSink, logger: logger, clients: nil)
+    }
+
+    /// ``start(_:logSink:logger:)`` with explicit runtime client files (tests).
+    static func start(
+        _ configuration: FunctionConfiguration, logSink: any LogSink, logger: Logger, clients: RuntimeClientPaths?
+    ) async throws(RuntimeError) -> FunctionInstance {
+        let plan = try LaunchPlan.make(configuration, clients: clients)
+        if let interpreter = plan.interpreter { InterpreterLocator.warnOnce(interpreter, logger: logger) }
+        let endpoint = RuntimeAPIEndpoint(
+            functionARN: configuration.functionARN, timeout: configuration.timeout,
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let server = try await RuntimeAPIServer.start(endpoint: endpoint)
+        let environment = FunctionEnvironment.build(
+            configuration, runtimeAPI: server.address, runtimeDirectory: plan.runtimeDirectory)
+        let capture = LogCapture(sink: logSink)
+        let startedAt = ContinuousClock.now
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                executable: plan.executable, arguments: plan.arguments, environment: environment,
+                directory: configuration.codeDirectory.path,
+                onLine: { capture.write($0) },
+                onExit: { endpoint.processExited($0) })
+        } catch {
+            await server.close()
+            throw error
+        }
+        logger.debug(
+            "function instance started",
+            metadata: [
+                "function.name": "\(configuration.name)", "function.pid": "\(process.pid)",
+                "runtime.api": "\(server.address)", "runtime.executable": "\(plan.executable)",
+            ])
+        return FunctionInstance(
+            configuration: configuration, endpoint: endpoint, server: server, process: process, capture: capture,
+            logger: logger, startedAt: startedAt)
+    }
+
+    /// False once the process has died, timed out, reported an init error, or the instance was shut down.
+    public var isHealthy: Bool {
+        endpoint.isHealthy && process.exitStatus == nil && !state.withLock { $0.shutDown }
+    }
+
+    /// Runs one invocation. Function faults (errors, crashes, timeouts) come back as an error result, not a throw.
+    /// - Throws: ``RuntimeError/busy`` when an invocation is already running, ``RuntimeError/shutDown`` after
+    ///   ``shutdown()``.
+    public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
+        let first: Bool = try state.withLock { state throws(RuntimeError) in
+            guard !state.shutDown else { throw RuntimeError.shutDown }
+            guard !state.busy else { throw RuntimeError.busy }
+            state.busy = true
+            state.invocations += 1
+            return state.invocations == 1
+        }
+        defer { state.withLock { $0.busy = false } }
+
+        let requestID = request.requestID
+        capture.write(InvocationLogLines.start(requestID: requestID))
+        let submittedAt = ContinuousClock.now
+        let (outcome, deliveredAt) = await endpoint.run(
+            request, initTimeout: max(.seconds(10), configuration.timeout))
+        let endedAt = ContinuousClock.now
+        let memory = measureMemory()
+
+        let payload: [UInt8]
+        var errorType: String?
+        switch outcome {
+        case .response(let bytes):
+            payload = bytes
+        case .functionError(let type, let body), .initError(let type, let body):
+            (payload, errorType) = ErrorPayload.functionError(headerType: type, body: body)
+            if case .initError = outcome { await process.terminate() }
+        case .responseTooLarge(let size):
+            payload = ErrorPayload.responseTooLarge(size: size)
+            errorType = "Function.ResponseSizeTooLarge"
+        case .exited(let exit):
+            errorType = "Runtime.ExitError"
+            payload = ErrorPayload.platform(
+                errorType: "Runtime.ExitError", requestID: requestID, message: exit.lambdaDescription)
+            capture.write(
+                InvocationLogLines.runtimeFailure(
+                    requestID: requestID, message: exit.lambdaDescription, errorType: "Runtime.ExitError"))
+        case .timedOut:
+            // Lambda stops the environment hard; the process group goes with it.
+            process.signalGroup(SIGKILL)
+            await process.terminate(grace: .zero)
+            errorType = "Sandbox.Timedout"
+            payload = ErrorPayload.platform(
+                errorType: "Sandbox.Timedout", requestID: requestID,
+                message: ErrorPayload.timeoutMessage(configuration.timeout))
+            capture.write(
+                InvocationLogLines.timedOut(requestID: requestID, timeout: configuration.timeout, at: Date()))
+        case .shutDown:
+            throw RuntimeError.shutDown
+        }
+        if case .response = outcome {
+            await process.stdout.drain()
+            await process.stderr.drain()
+        } else if case .functionError = outcome {
+            await process.stdout.drain()
+            await process.stderr.drain()
+        }
+
+        let duration = endedAt - (deliveredAt ?? submittedAt)
+        let initDuration: Duration? =
+            first ? (endpoint.initializedAt.map { $0 - startedAt } ?? (endedAt - startedAt)) : nil
+        capture.write(InvocationLogLines.end(requestID: requestID))
+        capture.write(
+            InvocationLogLines.report(
+                requestID: requestID, duration: duration, memorySize: configuration.memorySize,
+                maxMemoryUsedMB: memory, initDuration: initDuration))
+        return InvocationResult(
+            payload: payload, errorType: errorType, log: capture.take(), duration: duration,
+            initDuration: initDuration, maxMemoryUsedMB: memory)
+    }
+
+    /// Kills the process group (`SIGTERM`, a short grace, `SIGKILL`), reaps it and closes the endpoint.
+    public func shutdown() async {
+        let already = state.withLock { state in
+            defer { state.shutDown = true }
+            return state.shutDown
+        }
+        guard !already else { return }
+        endpoint.shutDown()
+        await process.terminate()
+        await server.close()
+        logger.debug("function instance stopped", metadata: ["function.pid": "\(process.pid)"])
+    }
+
+    /// Peak memory of the process tree so far, in MB (kept once the process is gone).
+    private func measureMemory() -> Int {
+        let now = process.exitStatus == nil ? ProcessMemory.peakResidentMB(ofTree: process.pid) : 0
+        return state.withLock { state in
+            state.peakMemoryMB = max(state.peakMemoryMB, now)
+            return state.peakMemoryMB
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

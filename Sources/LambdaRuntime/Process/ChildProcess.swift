@@ -1,0 +1,175 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A started child process that leads its own process group, with its stdout and stderr piped back.
+///
+/// The process is reaped by a dedicated thread; `onExit` runs once, after both output pipes have been drained (or
+/// shortly after, when a grandchild keeps them open).
+final class ChildProcess: Sendable {
+    /// The child's pid, which is also its process group id.
+    let pid: pid_t
+    private let state = Mutex<ProcessExit?>(nil)
+    private let exitWaiters = Mutex<[CheckedContinuation<ProcessExit, Never>]>([])
+    let stdout: OutputPump
+    let stderr: OutputPump
+
+    /// Starts `executable` with exactly `arguments` and `environment`, in `directory`, in a new process group.
+    ///
+    /// - Parameters:
+    ///   - onLine: called with each whole line of output (stdout and stderr alike), from a reader thread.
+    ///   - onExit: called once with the exit status, from the reaper thread.
+    init(
+        executable: String,
+        arguments: [String],
+        environment: [String: String],
+        directory: String,
+        onLine: @escaping @Sendable ([UInt8]) -> Void,
+        onExit: @escaping @Sendable (ProcessExit) -> Void
+    ) throws(RuntimeError) {
+        var outPipe: [Int32] = [-1, -1]
+        var errPipe: [Int32] = [-1, -1]
+        guard LibC.pipe2(&outPipe, O_CLOEXEC) == 0 else { throw .launchFailed(executable, errno: errno) }
+        guard LibC.pipe2(&errPipe, O_CLOEXEC) == 0 else {
+            let code = errno
+            close(outPipe[0])
+            close(outPipe[1])
+            throw .launchFailed(executable, errno: code)
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var executable = executable
+        var arguments = arguments
+        if let addchdir = LibC.addchdir {
+            _ = addchdir(&actions, directory)
+        } else {
+            // Old C libraries: change directory through the shell instead.
+            arguments = ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
+            executable = "/bin/sh"
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard result == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw .launchFailed(executable, errno: result)
+        }
+        pid = child
+        ChildProcessReaper.register(child)
+        stdout = OutputPump(fd: outPipe[0], onLine: onLine)
+        stderr = OutputPump(fd: errPipe[0], onLine: onLine)
+
+        Thread.detachNewThread { [self] in reap(onExit: onExit) }
+    }
+
+    private func reap(onExit: @Sendable (ProcessExit) -> Void) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        ChildProcessReaper.unregister(pid)
+        let exit: ProcessExit = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
+        // Let the readers finish what the process wrote (a grandchild may hold the pipes open: don't wait long).
+        stdout.waitForEOF(timeout: .milliseconds(250))
+        stderr.waitForEOF(timeout: .milliseconds(50))
+        stdout.flushPartialLine()
+        stderr.flushPartialLine()
+        state.withLock { $0 = exit }
+        onExit(exit)
+        let waiters = exitWaiters.withLock { waiters in
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: exit) }
+    }
+
+    /// The exit status, once the process has been reaped.
+    var exitStatus: ProcessExit? { state.withLock { $0 } }
+
+    /// Waits until the process has been reaped.
+    func waitForExit() async -> ProcessExit {
+        await withCheckedContinuation { continuation in
+            let done: ProcessExit? = exitWaiters.withLock { waiters in
+                // Check under the waiters lock: the reaper sets the state before it takes this lock.
+                if let exit = state.withLock({ $0 }) { return exit }
+                waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// Sends `signal` to the whole process group.
+    func signalGroup(_ signal: Int32) {
+        kill(-pid, signal)
+    }
+
+    /// Ends the process group: `SIGTERM`, up to `grace`, then `SIGKILL`; returns once the leader is reaped.
+    func terminate(grace: Duration = .milliseconds(300)) async {
+        if exitStatus == nil {
+            signalGroup(SIGTERM)
+            let deadline = ContinuousClock.now + grace
+            while exitStatus == nil, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        // Grandchildren may outlive the leader: kill the rest of the group too.
+        signalGroup(SIGKILL)
+        _ = await waitForExit()
+    }
+}
+
+/// C library functions the Swift overlay does not import (they need `_GNU_SOURCE`), looked up at run time.
+enum LibC {
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    typealias AddChdir = @convention(c) (
+        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+    ) -> Int32
+
+    private static let pipe2Function: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+
+    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+), when present.
+    static let addchdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChdir.self)
+    }
+
+    /// `pipe2`, or `pipe` plus `FD_CLOEXEC` where it is missing.
+    static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+        if let pipe2Function { return pipe2Function(fds, flags) }
+        guard pipe(fds) == 0 else { return -1 }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return 0
+    }
+}

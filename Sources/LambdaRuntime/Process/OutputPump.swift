@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a pipe on its own thread and hands out whole lines as they arrive; nothing is lost when the writer dies.
+final class OutputPump: Sendable {
+    private struct State {
+        var busy = false
+        var eof = false
+        var partial: [UInt8] = []
+    }
+
+    private let fd: Int32
+    private let state = Mutex(State())
+    private let onLine: @Sendable ([UInt8]) -> Void
+
+    /// Starts reading `fd` (which the pump owns and closes at end of file).
+    init(fd: Int32, onLine: @escaping @Sendable ([UInt8]) -> Void) {
+        self.fd = fd
+        self.onLine = onLine
+        Thread.detachNewThread { [self] in run() }
+    }
+
+    private func run() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, -1)
+            if ready < 0 && errno == EINTR { continue }
+            state.withLock { $0.busy = true }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && (errno == EINTR || errno == EAGAIN) {
+                state.withLock { $0.busy = false }
+                continue
+            }
+            if count <= 0 {
+                let rest = state.withLock { state in
+                    defer { state.partial = [] }
+                    return state.partial
+                }
+                if !rest.isEmpty { onLine(rest + [UInt8(ascii: "\n")]) }
+                close(fd)
+                state.withLock {
+                    $0.eof = true
+                    $0.busy = false
+                }
+                return
+            }
+            let lines: [[UInt8]] = state.withLock { state in
+                state.partial.append(contentsOf: buffer[0..<count])
+                var lines: [[UInt8]] = []
+                var start = 0
+                let data = state.partial
+                for index in data.indices where data[index] == UInt8(ascii: "\n") {
+                    lines.append(Array(data[start...index]))
+                    start = index + 1
+                }
+                state.partial.removeFirst(start)
+                return lines
+            }
+            for line in lines { onLine(line) }
+            state.withLock { $0.busy = false }
+        }
+    }
+
+    /// True when everything written so far has been read and handed out (nothing in the pipe, no read in progress).
+    var isDrained: Bool {
+        let (busy, eof) = state.withLock { ($0.busy, $0.eof) }
+        if eof { return true }
+        if busy { return false }
+        var pending: Int32 = 0
+        guard ioctl(fd, UInt(FIONREAD), &pending) == 0 else { return true }
+        return pending == 0 && !state.withLock { $0.busy }
+    }
+
+    /// Waits (briefly) until what was written before now has been handed out, then hands out a trailing partial line.
+    func drain(timeout: Duration = .milliseconds(100)) async {
+        let deadline = ContinuousClock.now + timeout
+        while !isDrained, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .microseconds(200))
+        }
+        flushPartialLine()
+    }
+
+    /// Hands out a trailing line that has no newline yet.
+    func flushPartialLine() {
+        let rest: [UInt8] = state.withLock { state in
+            guard !state.busy else { return [] }
+            defer { state.partial = [] }
+            return state.partial
+        }
+        if !rest.isEmpty { onLine(rest + [UInt8(ascii: "\n")]) }
+    }
+
+    /// Blocks until end of file, or `timeout`.
+    func waitForEOF(timeout: Duration) {
+        let deadline = ContinuousClock.now + timeout
+        while !state.withLock({ $0.eof }), ContinuousClock.now < deadline { usleep(1_000) }
+    }
+}
