@@ -1,0 +1,192 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Where and how ``APIGatewayServer`` listens.
+public struct APIGatewayServerConfiguration: Sendable {
+    /// The address to bind (loopback by default: the server is for the developer's machine only).
+    public var host: String
+    /// The port; 0 picks a free one (published through `onServerRunning`).
+    public var port: Int
+    /// Largest request body accepted (API Gateway's limit is 10 MB); larger ones get 413.
+    public var maxRequestBodySize: Int
+
+    /// Creates a configuration.
+    public init(host: String = "127.0.0.1", port: Int = 3000, maxRequestBodySize: Int = 10 * 1024 * 1024) {
+        self.host = host
+        self.port = port
+        self.maxRequestBodySize = maxRequestBodySize
+    }
+}
+
+/// One line of the access log.
+public struct AccessLogEntry: Sendable, CustomStringConvertible {
+    /// The request method.
+    public var method: String
+    /// The request path (no query).
+    public var path: String
+    /// The response status.
+    public var status: Int
+    /// The function that answered, if any.
+    public var functionLogicalID: String?
+    /// Time from request head to response, in milliseconds.
+    public var milliseconds: Double
+    /// Why the gateway answered with an error of its own (malformed function answer, function error), if it did.
+    public var diagnostic: String?
+
+    /// `GET /hello 200 HelloFunction 1.23 ms` (a `-` when no function ran), then the diagnostic when present.
+    public var description: String {
+        let rounded = (milliseconds * 100).rounded() / 100
+        var line = "\(method) \(path) \(status) \(functionLogicalID ?? "-") \(rounded) ms"
+        if let diagnostic { line += " (\(diagnostic))" }
+        return line
+    }
+}
+
+/// The local API Gateway: a Hummingbird 2 HTTP/1.1 server running a ``GatewayPipeline`` for every request.
+///
+/// REST and HTTP API routes share its one port (as with `sam local start-api`); serve each function URL on a
+/// server of its own. Accepted sockets have `TCP_NODELAY` set (NIO's `ServerBootstrap` sets it on the listening
+/// socket, and Linux accepted sockets inherit it), and each response's head and body go out in one flush.
+/// `run()` returns when its task is cancelled or, inside a ServiceLifecycle `ServiceGroup`, on graceful shutdown.
+public struct APIGatewayServer: Sendable {
+    /// Listening settings.
+    public let configuration: APIGatewayServerConfiguration
+    /// The request pipeline.
+    public let pipeline: GatewayPipeline
+    private let accessLog: @Sendable (AccessLogEntry) -> Void
+    private let onServerRunning: @Sendable (Int) async -> Void
+    private let logger: Logger
+
+    /// Creates a server.
+    /// - Parameters:
+    ///   - accessLog: called once per request, after the response is built.
+    ///   - onServerRunning: called with the bound port once the server accepts connections.
+    public init(
+        configuration: APIGatewayServerConfiguration = .init(), pipeline: GatewayPipeline,
+        logger: Logger = Logger(label: "standin.apigateway"),
+        accessLog: @escaping @Sendable (AccessLogEntry) -> Void = { _ in },
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.pipeline = pipeline
+        self.logger = logger
+        self.accessLog = accessLog
+        self.onServerRunning = onServerRunning
+    }
+
+    /// Serves until cancelled or gracefully shut down.
+    /// - Throws: when the address cannot be bound.
+    public func run() async throws {
+        let pipeline = self.pipeline
+        let accessLog = self.accessLog
+        let maxBody = configuration.maxRequestBodySize
+        let port = PortBox()
+        let responder = CallbackResponder<GatewayRequestContext> { request, context in
+            await Self.respond(
+                to: request, context: context, pipeline: pipeline, maxBody: maxBody, port: port.value,
+                accessLog: accessLog)
+        }
+        let onRunning = self.onServerRunning
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? 0
+                port.set(bound)
+                await onRunning(bound)
+            },
+            logger: logger
+        )
+        do {
+            try await app.run()
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private static func respond(
+        to request: Request, context: GatewayRequestContext, pipeline: GatewayPipeline, maxBody: Int, port: Int?,
+        accessLog: @Sendable (AccessLogEntry) -> Void
+    ) async -> Response {
+        let start = ContinuousClock.now
+        let target = request.head.path ?? "/"
+        var headers: [HeaderField] = []
+        headers.reserveCapacity(request.headers.count)
+        for field in request.headers { headers.append(HeaderField(field.name.rawName, field.value)) }
+        var apiRequest = APIRequest(
+            method: request.method.rawValue, target: target, headers: headers, sourceIP: context.remoteAddress)
+        let outcome: GatewayPipeline.Outcome
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
+            outcome = .init(response: .payloadTooLarge)
+        } else if let body = await collect(request.body, limit: maxBody) {
+            apiRequest.body = body
+            outcome = await pipeline.handle(apiRequest, serverPort: port)
+        } else {
+            outcome = .init(response: .payloadTooLarge)
+        }
+        let elapsed = ContinuousClock.now - start
+        let components = elapsed.components
+        accessLog(
+            AccessLogEntry(
+                method: apiRequest.method, path: apiRequest.path, status: outcome.response.status,
+                functionLogicalID: outcome.functionLogicalID,
+                milliseconds: Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15,
+                diagnostic: outcome.diagnostic))
+        return makeResponse(outcome.response, isHead: apiRequest.method == "HEAD")
+    }
+
+    /// The body bytes, or nil when they exceed `limit`.
+    private static func collect(_ body: RequestBody, limit: Int) async -> [UInt8]? {
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in body {
+                guard bytes.count + buffer.readableBytes <= limit else { return nil }
+                bytes.append(contentsOf: buffer.readableBytesView)
+            }
+        } catch {
+            return bytes
+        }
+        return bytes
+    }
+
+    private static func makeResponse(_ response: GatewayResponse, isHead: Bool) -> Response {
+        var fields = HTTPFields()
+        fields.reserveCapacity(response.headers.count + 2)
+        for header in response.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            if !isHead && (name == .contentLength || name == .transferEncoding) { continue }
+            if name == .connection { continue }
+            fields.append(HTTPField(name: name, value: header.value))
+        }
+        let status = HTTPResponse.Status(code: response.status)
+        if isHead {
+            return Response(status: status, headers: fields, body: ResponseBody())
+        }
+        var buffer = ByteBufferAllocator().buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))
+    }
+}
+
+/// The request context: Hummingbird's core storage plus the client's address.
+struct GatewayRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: String
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+    }
+
+    var maxUploadSize: Int { 10 * 1024 * 1024 }
+}
+
+/// The bound port, set once when the server is running, read by request handlers.
+private final class PortBox: Sendable {
+    private let storage = Mutex<Int?>(nil)
+    var value: Int? { storage.withLock { $0 } }
+    func set(_ port: Int) { storage.withLock { $0 = port } }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Per-request facts that API Gateway puts into events and that do not come from the HTTP request itself.
+public struct EventContext: Sendable {
+    /// The request id (`requestContext.requestId`), also used for `extendedRequestId`.
+    public var requestID: String
+    /// Milliseconds since the Unix epoch when the request arrived.
+    public var timeEpochMilliseconds: Int64
+    /// `requestContext.accountId`.
+    public var accountID: String
+    /// Used in ARNs and function URL domain names.
+    public var region: String
+    /// The port the server listens on (for `X-Forwarded-Port`), when known.
+    public var serverPort: Int?
+
+    /// Creates a context; the defaults are a fresh request id and the current time.
+    public init(
+        requestID: String = EventContext.makeRequestID(), timeEpochMilliseconds: Int64 = EventContext.nowMilliseconds(),
+        accountID: String = "123456789012", region: String = "us-east-1", serverPort: Int? = nil
+    ) {
+        self.requestID = requestID
+        self.timeEpochMilliseconds = timeEpochMilliseconds
+        self.accountID = accountID
+        self.region = region
+        self.serverPort = serverPort
+    }
+
+    /// The current time in Unix epoch milliseconds.
+    public static func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
+    /// A random lower-case UUID string.
+    public static func makeRequestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// The request time as API Gateway writes it: `21/Apr/2020:15:08:21 +0000`.
+    public var formattedTime: String {
+        var seconds = time_t(timeEpochMilliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(parts.tm_mday))/\(Self.months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
+    }
+}
