@@ -34,7 +34,7 @@ public enum ProjectLoader {
         let workingDirectory = options.workingDirectory.standardizedFileURL
         var folder = workingDirectory
         if let templatePath = options.templatePath {
-            let url = URL(fileURLWithPath: templatePath, relativeTo: workingDirectory).standardizedFileURL
+            let url = resolvePath(templatePath, relativeTo: workingDirectory)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw ProjectError(
@@ -60,6 +60,12 @@ public enum ProjectLoader {
         if name.hasPrefix("serverless.") { return .serverless }
         if root["service"] != nil, root["provider"] != nil, root["Resources"] == nil { return .serverless }
         return .sam
+    }
+
+    /// `path` as an absolute file URL: as it is when absolute, else below `base`.
+    static func resolvePath(_ path: String, relativeTo base: URL) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
+        return base.appendingPathComponent(path).standardizedFileURL
     }
 
     /// `url`'s path relative to the working directory when it is below it, else the absolute path.

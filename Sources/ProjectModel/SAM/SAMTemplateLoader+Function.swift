@@ -222,7 +222,7 @@ extension SAMTemplateLoader {
         if path.hasPrefix("s3://") || path.hasPrefix("https://") {
             throw error(.unsupported, node, "\(path) is not local code; give a local folder or zip (or run sam build)")
         }
-        let url = URL(fileURLWithPath: path, relativeTo: templateDirectory).standardizedFileURL
+        let url = ProjectLoader.resolvePath(path, relativeTo: templateDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw error(.invalidValue, node, "no such file or folder: \(url.path)")
