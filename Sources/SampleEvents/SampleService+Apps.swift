@@ -1,0 +1,156 @@
+/// Application services: AppSync resolvers, Cognito Sync, Amazon Connect and SageMaker Ground Truth.
+extension SampleService {
+    static let appSync = SampleService("appsync", "AWS AppSync", events: [.appSyncResolver])
+    static let cognito = SampleService("cognito", "Amazon Cognito Sync", events: [.cognitoSyncTrigger])
+    static let connect = SampleService("connect", "Amazon Connect", events: [.connectContactFlow])
+    static let sageMaker = SampleService(
+        "sagemaker", "Amazon SageMaker Ground Truth",
+        events: [.groundTruthAnnotationConsolidation, .groundTruthPreHuman])
+}
+
+extension SampleEvent {
+    static let appSyncResolver = SampleEvent("resolver", "AppSync direct Lambda resolver request") { _ in
+        let claims: EventJSON = [
+            "sub": "192879fc-a240-4bf1-ab5a-d6a00f3063f9",
+            "email_verified": true,
+            "iss": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_example",
+            "phone_number_verified": false,
+            "cognito:username": "jdoe",
+            "aud": "7471s60os7h0uu77i1tk27sp9n",
+            "event_id": "bc334ed8-a938-4474-b644-9547e304e606",
+            "token_use": "id",
+            "auth_time": 1_599_154_213,
+            "phone_number": "+19999999999",
+            "exp": 1_599_157_813,
+            "iat": 1_599_154_213,
+            "email": "jdoe@example.com",
+        ]
+        return [
+            "arguments": ["id": "my identifier"],
+            "identity": [
+                "claims": claims,
+                "defaultAuthStrategy": "ALLOW",
+                "groups": nil,
+                "issuer": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_example",
+                "sourceIp": ["203.0.113.1"],
+                "sub": "192879fc-a240-4bf1-ab5a-d6a00f3063f9",
+                "username": "jdoe",
+            ],
+            "source": nil,
+            "request": [
+                "headers": [
+                    "accept": "*/*",
+                    "content-type": "application/json",
+                    "host": "example1234567890.appsync-api.us-west-2.amazonaws.com",
+                    "user-agent": "Custom User Agent String",
+                    "x-forwarded-for": "203.0.113.1",
+                    "x-forwarded-port": "443",
+                    "x-forwarded-proto": "https",
+                    "authorization": "eyJraWQiOiJFWEFNUExFIn0.example.signature",
+                ],
+                "domainName": nil,
+            ],
+            "prev": nil,
+            "info": [
+                "selectionSetList": ["id", "field1", "field2"],
+                "selectionSetGraphQL": "{\n  id\n  field1\n  field2\n}",
+                "parentTypeName": "Mutation",
+                "fieldName": "createSomething",
+                "variables": [:],
+            ],
+            "stash": [:],
+        ]
+    }
+
+    static let cognitoSyncTrigger = SampleEvent(
+        "sync-trigger", "Cognito Sync trigger", options: [.region]
+    ) { v in
+        [
+            "version": 2,
+            "eventType": "SyncTrigger",
+            "region": "\(v["region"])",
+            "identityPoolId": "\(v["region"]):11111111-2222-3333-4444-555555555555",
+            "identityId": "\(v["region"]):aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+            "datasetName": "SampleDataset",
+            "datasetRecords": [
+                "SampleKey1": ["oldValue": "oldValue1", "newValue": "newValue1", "op": "replace"],
+                "SampleKey2": ["oldValue": "oldValue2", "newValue": "newValue2", "op": "replace"],
+            ],
+        ]
+    }
+
+    static let connectContactFlow = SampleEvent(
+        "contact-flow-event", "Amazon Connect contact flow Lambda invocation",
+        options: [
+            .region, .partition, .accountID,
+            SampleOption("contact-id", default: "5ca32fbd-8f92-46af-92a5-6b0f970f0efe", help: "Contact ID"),
+            SampleOption("phone-number", default: "+11234567890", help: "Customer phone number"),
+        ]
+    ) { v in
+        let instance = "arn:\(v["partition"]):connect:\(v["region"]):\(v["account-id"]):instance/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+        return [
+            "Name": "ContactFlowEvent",
+            "Details": [
+                "ContactData": [
+                    "Attributes": [:],
+                    "Channel": "VOICE",
+                    "ContactId": "\(v["contact-id"])",
+                    "CustomerEndpoint": ["Address": "\(v["phone-number"])", "Type": "TELEPHONE_NUMBER"],
+                    "InitialContactId": "\(v["contact-id"])",
+                    "InitiationMethod": "INBOUND",
+                    "InstanceARN": "\(instance)",
+                    "PreviousContactId": "\(v["contact-id"])",
+                    "Queue": [
+                        "ARN": "\(instance)/queue/a1b2c3d4-5678-90ab-cdef-EXAMPLE22222",
+                        "Name": "ExampleQueue",
+                    ],
+                    "SystemEndpoint": ["Address": "+11234567890", "Type": "TELEPHONE_NUMBER"],
+                ],
+                "Parameters": ["sentAttributeKey": "sentAttributeValue"],
+            ],
+        ]
+    }
+
+    static let groundTruthPreHuman = SampleEvent(
+        "ground-truth-pre-human", "SageMaker Ground Truth pre-annotation (PreHumanTask) request",
+        options: [
+            .region, .partition, .accountID,
+            SampleOption("source-ref", default: "s3://sagemakerexample/object_to_annotate.jpg", help: "Object to label"),
+            SampleOption("labeling-job-name", default: "example-job", help: "Labeling job name"),
+        ]
+    ) { v in
+        [
+            "version": "2018-10-16",
+            "labelingJobArn":
+                "arn:\(v["partition"]):sagemaker:\(v["region"]):\(v["account-id"]):labeling-job/\(v["labeling-job-name"])",
+            "dataObject": ["source-ref": "\(v["source-ref"])"],
+        ]
+    }
+
+    static let groundTruthAnnotationConsolidation = SampleEvent(
+        "ground-truth-annotation-consolidation", "SageMaker Ground Truth annotation consolidation request",
+        options: [
+            .region, .partition, .accountID,
+            SampleOption("labeling-job-name", default: "example-job", help: "Labeling job name"),
+            SampleOption("label-attribute-name", default: "example-attribute", help: "Label attribute name"),
+            SampleOption("s3-output-path", default: "s3://sagemakerexample/output", help: "Job output path"),
+            SampleOption("execution-role", default: "sagemaker-role", help: "Execution role name"),
+            SampleOption(
+                "iteration-object-timestamp", default: "iteration-1/0/2019-09-06_18:35:03",
+                help: "Iteration folder and timestamp of the worker responses"),
+        ]
+    ) { v in
+        [
+            "version": "2018-10-16",
+            "labelingJobArn":
+                "arn:\(v["partition"]):sagemaker:\(v["region"]):\(v["account-id"]):labeling-job/\(v["labeling-job-name"])",
+            "labelCategories": ["label1", "label2"],
+            "labelAttributeName": "\(v["label-attribute-name"])",
+            "roleArn": "arn:\(v["partition"]):iam::\(v["account-id"]):role/\(v["execution-role"])",
+            "payload": [
+                "s3Uri":
+                    "\(v["s3-output-path"])/\(v["labeling-job-name"])/annotations/consolidated-annotation/consolidation-request/\(v["iteration-object-timestamp"]).json"
+            ],
+        ]
+    }
+}
