@@ -114,7 +114,8 @@ public enum RoleReference: Sendable, Equatable, CustomStringConvertible {
     case arn(String)
     /// `!GetAtt R.Arn` / `!Ref R` of an `AWS::IAM::Role` in the template; `roleName` is its `RoleName` when set.
     case templateRole(logicalID: String, roleName: String?)
-    /// No `Role` on a SAM function: SAM creates `<Function>Role` (its logical id is given here).
+    /// No `Role` on a SAM function: SAM creates a role whose logical id is `<Function>Role`; `logicalID` is that
+    /// role's logical id (e.g. "HelloRole" for function "Hello"), ready for `DescribeStackResource`.
     case implicitSAMRole(logicalID: String)
     /// A role name (serverless, or a non-ARN `Role`): `arn:aws:iam::<account>:role/<name>`.
     case name(String)
@@ -128,6 +129,15 @@ public enum RoleReference: Sendable, Equatable, CustomStringConvertible {
             return "template role \(logicalID)"
         case .implicitSAMRole(let logicalID): return "SAM implicit role \(logicalID)"
         case .name(let name): return "role \(name)"
+        }
+    }
+
+    /// The logical id to look up in a deployed stack (`DescribeStackResource`): the template role's, or SAM's
+    /// implicit `<Function>Role`; nil for ARNs and names.
+    public var stackLogicalResourceID: String? {
+        switch self {
+        case .templateRole(let logicalID, _), .implicitSAMRole(let logicalID): return logicalID
+        case .arn, .name: return nil
         }
     }
 
