@@ -48,6 +48,9 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // Descriptors other threads opened without O_CLOEXEC must not leak into the function (a leaked write
+        // descriptor to a file makes exec of that file fail with ETXTBSY for as long as the function lives).
+        if let closeFrom = LibC.addclosefrom { _ = closeFrom(&actions, 3) }
         var executable = executable
         var arguments = arguments
         if let addchdir = LibC.addchdir {
@@ -79,7 +82,14 @@ final class ChildProcess: Sendable {
             for pointer in envp { free(pointer) }
         }
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        var result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        // ETXTBSY: another thread's fork briefly holds a write descriptor to the file (e.g. it was just written).
+        var attempts = 0
+        while result == ETXTBSY && attempts < 20 {
+            attempts += 1
+            usleep(10_000)
+            result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        }
         close(outPipe[1])
         close(errPipe[1])
         guard result == 0 else {
@@ -162,6 +172,13 @@ enum LibC {
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+), when present.
     static let addchdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
         unsafeBitCast($0, to: AddChdir.self)
+    }
+
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), when present.
+    static let addclosefrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddCloseFrom.self)
     }
 
     /// `pipe2`, or `pipe` plus `FD_CLOEXEC` where it is missing.
