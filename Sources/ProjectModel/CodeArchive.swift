@@ -15,7 +15,7 @@ public enum CodeArchive {
         } catch {
             throw ProjectError(.codeArchive, file: file, message: "cannot read the archive: \(error.localizedDescription)")
         }
-        let destination = cacheDirectory.appendingPathComponent(hashString(data))
+        let destination = cacheDirectory.appendingPathComponent(hashString(data), isDirectory: true)
         let marker = destination.appendingPathComponent(".standin-extracted")
         if fileManager.fileExists(atPath: marker.path) { return destination }
         let staging = cacheDirectory.appendingPathComponent(".staging-\(UUID().uuidString)")
