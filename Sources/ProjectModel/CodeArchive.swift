@@ -13,7 +13,11 @@ public enum CodeArchive {
         do {
             data = try Data(contentsOf: zip, options: .mappedIfSafe)
         } catch {
-            throw ProjectError(.codeArchive, file: file, message: "cannot read the archive: \(error.localizedDescription)")
+            throw ProjectError(
+                .codeArchive,
+                file: file,
+                message: "cannot read the archive: \(error.localizedDescription)"
+            )
         }
         let destination = cacheDirectory.appendingPathComponent(hashString(data), isDirectory: true)
         let marker = destination.appendingPathComponent(".standin-extracted")

@@ -43,11 +43,25 @@ public struct FunctionSpec: Sendable {
 
     /// Creates a function spec; everything but the identity, code and location has Lambda's defaults.
     public init(
-        logicalID: String, functionName: String? = nil, runtime: String?, handler: String?, code: CodeLocation,
-        timeout: Int = 3, memorySize: Int = 128, environment: [String: String] = [:], role: RoleReference? = nil,
-        policies: JSONValue? = nil, events: [EventSpec] = [], layers: [LayerSpec] = [], remoteLayers: [String] = [],
-        architectures: [String] = ["x86_64"], functionURL: JSONValue? = nil, packageType: String = "Zip",
-        imageURI: String? = nil, resourceType: String = "AWS::Serverless::Function", location: SourceLocation
+        logicalID: String,
+        functionName: String? = nil,
+        runtime: String?,
+        handler: String?,
+        code: CodeLocation,
+        timeout: Int = 3,
+        memorySize: Int = 128,
+        environment: [String: String] = [:],
+        role: RoleReference? = nil,
+        policies: JSONValue? = nil,
+        events: [EventSpec] = [],
+        layers: [LayerSpec] = [],
+        remoteLayers: [String] = [],
+        architectures: [String] = ["x86_64"],
+        functionURL: JSONValue? = nil,
+        packageType: String = "Zip",
+        imageURI: String? = nil,
+        resourceType: String = "AWS::Serverless::Function",
+        location: SourceLocation
     ) {
         self.logicalID = logicalID
         self.functionName = functionName ?? logicalID

@@ -25,8 +25,12 @@ public struct Project: Sendable {
 
     /// Creates a project.
     public init(
-        templateURL: URL, format: ProjectFormat, functions: [FunctionSpec], routes: [Route],
-        parameters: [String: String], serviceName: String? = nil
+        templateURL: URL,
+        format: ProjectFormat,
+        functions: [FunctionSpec],
+        routes: [Route],
+        parameters: [String: String],
+        serviceName: String? = nil
     ) {
         self.templateURL = templateURL
         self.format = format

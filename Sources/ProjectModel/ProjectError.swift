@@ -38,7 +38,12 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible, Equatable 
 
     /// Creates an error.
     public init(
-        _ kind: Kind, file: String, line: Int? = nil, column: Int? = nil, path: String? = nil, message: String
+        _ kind: Kind,
+        file: String,
+        line: Int? = nil,
+        column: Int? = nil,
+        path: String? = nil,
+        message: String
     ) {
         self.kind = kind
         self.file = file

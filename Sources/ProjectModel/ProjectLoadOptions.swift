@@ -24,9 +24,15 @@ public struct ProjectLoadOptions: Sendable {
 
     /// Creates options; only the working directory is required.
     public init(
-        workingDirectory: URL, templatePath: String? = nil, parameterOverrides: [String: String] = [:],
-        region: String = "us-east-1", accountID: String = "123456789012", stackName: String? = nil,
-        stage: String? = nil, environment: [String: String] = [:], cacheDirectory: URL? = nil
+        workingDirectory: URL,
+        templatePath: String? = nil,
+        parameterOverrides: [String: String] = [:],
+        region: String = "us-east-1",
+        accountID: String = "123456789012",
+        stackName: String? = nil,
+        stage: String? = nil,
+        environment: [String: String] = [:],
+        cacheDirectory: URL? = nil
     ) {
         self.workingDirectory = workingDirectory
         self.templatePath = templatePath

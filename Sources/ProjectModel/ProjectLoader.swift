@@ -16,7 +16,11 @@ public enum ProjectLoader {
         do {
             text = try String(contentsOf: templateURL, encoding: .utf8)
         } catch {
-            throw ProjectError(.templateNotFound, file: file, message: "cannot read the template: \(error.localizedDescription)")
+            throw ProjectError(
+                .templateNotFound,
+                file: file,
+                message: "cannot read the template: \(error.localizedDescription)"
+            )
         }
         let root = try TemplateParser.parse(text, file: file)
         switch detectFormat(templateURL, root: root) {
@@ -24,8 +28,12 @@ public enum ProjectLoader {
             return try SAMTemplateLoader.load(root: root, templateURL: templateURL, file: file, options: options)
         case .serverless:
             throw ProjectError(
-                .unsupported, file: file, line: root.location.line, column: root.location.column,
-                message: "serverless.yml projects are not supported yet; use a SAM template")
+                .unsupported,
+                file: file,
+                line: root.location.line,
+                column: root.location.column,
+                message: "serverless.yml projects are not supported yet; use a SAM template"
+            )
         }
     }
 
@@ -38,8 +46,10 @@ public enum ProjectLoader {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
                 throw ProjectError(
-                    .templateNotFound, file: displayPath(url, workingDirectory: workingDirectory),
-                    message: "no such template file")
+                    .templateNotFound,
+                    file: displayPath(url, workingDirectory: workingDirectory),
+                    message: "no such template file"
+                )
             }
             guard isDirectory.boolValue else { return url }
             folder = url
@@ -50,8 +60,10 @@ public enum ProjectLoader {
         }
         let shown = displayPath(folder, workingDirectory: workingDirectory)
         throw ProjectError(
-            .templateNotFound, file: shown == "" ? "." : shown,
-            message: "no template found (looked for \(templateNames.joined(separator: ", ")))")
+            .templateNotFound,
+            file: shown == "" ? "." : shown,
+            message: "no template found (looked for \(templateNames.joined(separator: ", ")))"
+        )
     }
 
     /// serverless.yml when the file is named so or has `service` and `provider`; SAM/CloudFormation otherwise.

@@ -41,9 +41,17 @@ public struct Route: Sendable, Equatable {
 
     /// Creates a route.
     public init(
-        method: String, path: String, kind: APIKind, payloadFormatVersion: String, functionLogicalID: String,
-        apiLogicalID: String, stageName: String, cors: CORSSpec? = nil, authorizer: AuthorizerSpec? = nil,
-        binaryMediaTypes: [String] = [], eventName: String = ""
+        method: String,
+        path: String,
+        kind: APIKind,
+        payloadFormatVersion: String,
+        functionLogicalID: String,
+        apiLogicalID: String,
+        stageName: String,
+        cors: CORSSpec? = nil,
+        authorizer: AuthorizerSpec? = nil,
+        binaryMediaTypes: [String] = [],
+        eventName: String = ""
     ) {
         self.method = method
         self.path = path
@@ -84,8 +92,12 @@ public struct CORSSpec: Sendable, Equatable {
 
     /// Creates CORS settings.
     public init(
-        allowOrigins: [String] = [], allowMethods: [String] = [], allowHeaders: [String] = [],
-        exposeHeaders: [String] = [], maxAge: Int? = nil, allowCredentials: Bool = false
+        allowOrigins: [String] = [],
+        allowMethods: [String] = [],
+        allowHeaders: [String] = [],
+        exposeHeaders: [String] = [],
+        maxAge: Int? = nil,
+        allowCredentials: Bool = false
     ) {
         self.allowOrigins = allowOrigins
         self.allowMethods = allowMethods
@@ -122,8 +134,12 @@ public struct AuthorizerSpec: Sendable, Equatable {
 
     /// Creates an authorizer spec.
     public init(
-        name: String, functionLogicalID: String, type: AuthorizerType, identitySources: [String],
-        payloadFormatVersion: String? = nil, enableSimpleResponses: Bool = false
+        name: String,
+        functionLogicalID: String,
+        type: AuthorizerType,
+        identitySources: [String],
+        payloadFormatVersion: String? = nil,
+        enableSimpleResponses: Bool = false
     ) {
         self.name = name
         self.functionLogicalID = functionLogicalID

@@ -26,8 +26,10 @@ struct CodeArchiveTests {
     func extractsKeepingTheExecutableBit() throws {
         let directory = try makeTemporaryDirectory("codearchive")
         let zip = try Self.makeZip(
-            in: directory, name: "function.zip",
-            files: ["bootstrap": ("#!/bin/sh\necho hi\n", true), "lib/data.txt": ("data", false)])
+            in: directory,
+            name: "function.zip",
+            files: ["bootstrap": ("#!/bin/sh\necho hi\n", true), "lib/data.txt": ("data", false)]
+        )
         let cache = directory.appendingPathComponent("cache")
         let extracted = try CodeArchive.extract(zip, cacheDirectory: cache)
         #expect(extracted.deletingLastPathComponent().standardizedFileURL.path == cache.standardizedFileURL.path)
@@ -67,42 +69,46 @@ struct CodeArchiveTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zip")))
     func zipCodeAndLayersFromTheTemplate() throws {
-        let template = samHeader + """
-            Parameters:
-              SharedLayer:
-                Type: String
-                Default: arn:aws:lambda:us-east-1:123456789012:layer:shared:7
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: bootstrap
-                  Runtime: provided.al2023
-                  CodeUri: build/function.zip
-                  Layers:
-                    - !Ref FolderLayer
-                    - !Ref ZipLayer
-                    - arn:aws:lambda:us-east-1:123456789012:layer:remote:3
-                    - !Ref SharedLayer
-              FolderLayer:
-                Type: AWS::Serverless::LayerVersion
-                Properties:
-                  ContentUri: layers/python
-              ZipLayer:
-                Type: AWS::Lambda::LayerVersion
-                Properties:
-                  Content: build/layer.zip
-              S3Layer:
-                Type: AWS::Serverless::LayerVersion
-                Properties:
-                  ContentUri: {Bucket: b, Key: k}
+        let template =
+            samHeader + """
+                Parameters:
+                  SharedLayer:
+                    Type: String
+                    Default: arn:aws:lambda:us-east-1:123456789012:layer:shared:7
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: bootstrap
+                      Runtime: provided.al2023
+                      CodeUri: build/function.zip
+                      Layers:
+                        - !Ref FolderLayer
+                        - !Ref ZipLayer
+                        - arn:aws:lambda:us-east-1:123456789012:layer:remote:3
+                        - !Ref SharedLayer
+                  FolderLayer:
+                    Type: AWS::Serverless::LayerVersion
+                    Properties:
+                      ContentUri: layers/python
+                  ZipLayer:
+                    Type: AWS::Lambda::LayerVersion
+                    Properties:
+                      Content: build/layer.zip
+                  S3Layer:
+                    Type: AWS::Serverless::LayerVersion
+                    Properties:
+                      ContentUri: {Bucket: b, Key: k}
 
-            """
+                """
         let workspace = try Workspace(template, files: ["layers/python/lib/x.py": "X = 1\n"])
         let build = workspace.directory.appendingPathComponent("build")
         try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
         let functionZip = try Self.makeZip(
-            in: build, name: "function.zip", files: ["bootstrap": ("#!/bin/sh\nexit 0\n", true)])
+            in: build,
+            name: "function.zip",
+            files: ["bootstrap": ("#!/bin/sh\nexit 0\n", true)]
+        )
         let layerZip = try Self.makeZip(in: build, name: "layer.zip", files: ["bin/tool": ("#!/bin/sh\n", true)])
 
         let function = try #require(try workspace.load().functions.first)
@@ -111,21 +117,29 @@ struct CodeArchiveTests {
             function.layers == [
                 LayerSpec(
                     logicalID: "FolderLayer",
-                    code: .directory(workspace.directory.appendingPathComponent("layers/python").standardizedFileURL)),
+                    code: .directory(workspace.directory.appendingPathComponent("layers/python").standardizedFileURL)
+                ),
                 LayerSpec(logicalID: "ZipLayer", code: .zipFile(layerZip.standardizedFileURL)),
-            ])
+            ]
+        )
         #expect(
             function.remoteLayers == [
                 "arn:aws:lambda:us-east-1:123456789012:layer:remote:3",
                 "arn:aws:lambda:us-east-1:123456789012:layer:shared:7",
-            ])
-        let extracted = try CodeArchive.extract(functionZip, cacheDirectory: workspace.directory.appendingPathComponent(".cache"))
+            ]
+        )
+        let extracted = try CodeArchive.extract(
+            functionZip,
+            cacheDirectory: workspace.directory.appendingPathComponent(".cache")
+        )
         #expect(try Self.isExecutable(extracted.appendingPathComponent("bootstrap")))
     }
 
     @Test func aLayerOnS3IsAnErrorWhenAFunctionUsesIt() throws {
-        let template = oneFunction("      Layers: [!Ref S3Layer]\n")
-            + "  S3Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: {Bucket: b, Key: k}\n"
+        let template =
+            oneFunction("      Layers: [!Ref S3Layer]\n")
+            + "  S3Layer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n"
+            + "      ContentUri: {Bucket: b, Key: k}\n"
         let error = try #require(try Workspace(template).loadError())
         #expect(error.description.hasPrefix("template.yaml:12:19: Resources.S3Layer.Properties.ContentUri: ContentUri"))
         #expect(error.kind == .unsupported)

@@ -5,64 +5,65 @@ import Testing
 
 struct FunctionTests {
     @Test func rolesOfEveryKind() throws {
-        let template = samHeader + """
-            Resources:
-              NamedRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  RoleName: named
-              UnnamedRole:
-                Type: AWS::IAM::Role
-              Implicit:
-                Type: AWS::Serverless::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
-              ByGetAtt:
-                Type: AWS::Serverless::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: !GetAtt NamedRole.Arn}
-              ByRef:
-                Type: AWS::Serverless::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: !Ref UnnamedRole}
-              UnnamedByGetAtt:
-                Type: AWS::Serverless::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: !GetAtt UnnamedRole.Arn}
-              Literal:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: app.handler
-                  Runtime: python3.12
-                  CodeUri: src
-                  Role: arn:aws:iam::999999999999:role/elsewhere
-              BySub:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: app.handler
-                  Runtime: python3.12
-                  CodeUri: src
-                  Role: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/named
-              SharesImplicit:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: app.handler
-                  Runtime: python3.12
-                  CodeUri: src
-                  Role: !GetAtt ImplicitRole.Arn
-              ByName:
-                Type: AWS::Serverless::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: plain-name}
-              Conditional:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: app.handler
-                  Runtime: python3.12
-                  CodeUri: src
-                  Role: !If [Never, !GetAtt UnnamedRole.Arn, !GetAtt NamedRole.Arn]
-              RawLambda:
-                Type: AWS::Lambda::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, Code: src, Role: !GetAtt NamedRole.Arn}
-            Conditions:
-              Never: !Equals [a, b]
+        let template =
+            samHeader + """
+                Resources:
+                  NamedRole:
+                    Type: AWS::IAM::Role
+                    Properties:
+                      RoleName: named
+                  UnnamedRole:
+                    Type: AWS::IAM::Role
+                  Implicit:
+                    Type: AWS::Serverless::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
+                  ByGetAtt:
+                    Type: AWS::Serverless::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: !GetAtt NamedRole.Arn}
+                  ByRef:
+                    Type: AWS::Serverless::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: !Ref UnnamedRole}
+                  UnnamedByGetAtt:
+                    Type: AWS::Serverless::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: !GetAtt UnnamedRole.Arn}
+                  Literal:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: src
+                      Role: arn:aws:iam::999999999999:role/elsewhere
+                  BySub:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: src
+                      Role: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/named
+                  SharesImplicit:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: src
+                      Role: !GetAtt ImplicitRole.Arn
+                  ByName:
+                    Type: AWS::Serverless::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src, Role: plain-name}
+                  Conditional:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: src
+                      Role: !If [Never, !GetAtt UnnamedRole.Arn, !GetAtt NamedRole.Arn]
+                  RawLambda:
+                    Type: AWS::Lambda::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, Code: src, Role: !GetAtt NamedRole.Arn}
+                Conditions:
+                  Never: !Equals [a, b]
 
-            """
+                """
         let project = try Workspace(template).load()
         let roles = Dictionary(uniqueKeysWithValues: project.functions.map { ($0.logicalID, $0.role) })
         #expect(roles["Implicit"] == .implicitSAMRole(logicalID: "ImplicitRole"))
@@ -78,55 +79,57 @@ struct FunctionTests {
         #expect(project.function(named: "RawLambda")?.resourceType == "AWS::Lambda::Function")
         #expect(
             RoleReference.templateRole(logicalID: "NamedRole", roleName: "named").arn(accountID: "1")
-                == "arn:aws:iam::1:role/named")
+                == "arn:aws:iam::1:role/named"
+        )
         #expect(RoleReference.implicitSAMRole(logicalID: "ImplicitRole").stackLogicalResourceID == "ImplicitRole")
     }
 
     @Test func propertiesAndDefaults() throws {
-        let template = samHeader + """
-            Resources:
-              Minimal:
-                Type: AWS::Serverless::Function
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
-              Full:
-                Type: AWS::Serverless::Function
-                Properties:
-                  FunctionName: full-function
-                  Handler: app.handler
-                  Runtime: python3.12
-                  CodeUri: ./src/
-                  Timeout: "15"
-                  MemorySize: 1024
-                  Architectures: [arm64]
-                  Environment:
-                    Variables:
-                      NUMBER: 42
-                      FLOAT: 1.50
-                      BOOL: True
-                      TEXT: plain
-                      REGION: !Ref AWS::Region
-                      GONE: !Ref AWS::NoValue
-                  Policies:
-                    - AWSLambdaBasicExecutionRole
-                    - DynamoDBReadPolicy:
-                        TableName: !Ref Table
-                  FunctionUrlConfig:
-                    AuthType: NONE
-              Image:
-                Type: AWS::Serverless::Function
-                Properties:
-                  PackageType: Image
-                  ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest
-              Table:
-                Type: AWS::Serverless::SimpleTable
-              Skipped:
-                Type: AWS::Serverless::Function
-                Condition: Never
-                Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
-            Conditions:
-              Never: !Equals [a, b]
+        let template =
+            samHeader + """
+                Resources:
+                  Minimal:
+                    Type: AWS::Serverless::Function
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
+                  Full:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      FunctionName: full-function
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: ./src/
+                      Timeout: "15"
+                      MemorySize: 1024
+                      Architectures: [arm64]
+                      Environment:
+                        Variables:
+                          NUMBER: 42
+                          FLOAT: 1.50
+                          BOOL: True
+                          TEXT: plain
+                          REGION: !Ref AWS::Region
+                          GONE: !Ref AWS::NoValue
+                      Policies:
+                        - AWSLambdaBasicExecutionRole
+                        - DynamoDBReadPolicy:
+                            TableName: !Ref Table
+                      FunctionUrlConfig:
+                        AuthType: NONE
+                  Image:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      PackageType: Image
+                      ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest
+                  Table:
+                    Type: AWS::Serverless::SimpleTable
+                  Skipped:
+                    Type: AWS::Serverless::Function
+                    Condition: Never
+                    Properties: {Handler: app.handler, Runtime: python3.12, CodeUri: src}
+                Conditions:
+                  Never: !Equals [a, b]
 
-            """
+                """
         let workspace = try Workspace(template)
         let project = try workspace.load()
         #expect(project.functions.map(\.logicalID) == ["Minimal", "Full", "Image"])
@@ -146,12 +149,15 @@ struct FunctionTests {
         #expect(
             full.environment == [
                 "NUMBER": "42", "FLOAT": "1.50", "BOOL": "true", "TEXT": "plain", "REGION": "us-east-1",
-            ])
+            ]
+        )
         #expect(
-            full.policies == .array([
-                .string("AWSLambdaBasicExecutionRole"),
-                .object(["DynamoDBReadPolicy": .object(["TableName": .string("Table")])]),
-            ]))
+            full.policies
+                == .array([
+                    .string("AWSLambdaBasicExecutionRole"),
+                    .object(["DynamoDBReadPolicy": .object(["TableName": .string("Table")])]),
+                ])
+        )
         #expect(full.functionURL == .object(["AuthType": .string("NONE")]))
         let image = try #require(project.function(named: "Image"))
         #expect(image.packageType == "Image")
@@ -188,7 +194,10 @@ struct FunctionTests {
     @Test func templatePathMayNameAFileOrAFolder() throws {
         let workspace = try Workspace(
             "Resources: {}\n",
-            files: ["infra/stack.yml": oneFunction("").replacingOccurrences(of: "CodeUri: src", with: "CodeUri: ../src")])
+            files: [
+                "infra/stack.yml": oneFunction("").replacingOccurrences(of: "CodeUri: src", with: "CodeUri: ../src")
+            ]
+        )
         let byFile = try workspace.load(templatePath: "infra/stack.yml")
         #expect(byFile.functions.map(\.logicalID) == ["Fn"])
         #expect(byFile.functions[0].location.file == "infra/stack.yml")
@@ -196,26 +205,27 @@ struct FunctionTests {
     }
 
     @Test func inlineCodeIsWrittenWhereTheRuntimeLooks() throws {
-        let template = samHeader + """
-            Resources:
-              Inline:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: main.handler
-                  Runtime: python3.12
-                  InlineCode: |
-                    def handler(event, context):
-                        return 1
-              ZipFile:
-                Type: AWS::Lambda::Function
-                Properties:
-                  Handler: index.handler
-                  Runtime: nodejs20.x
-                  Role: arn:aws:iam::123456789012:role/x
-                  Code:
-                    ZipFile: "exports.handler = async () => 1;"
+        let template =
+            samHeader + """
+                Resources:
+                  Inline:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: main.handler
+                      Runtime: python3.12
+                      InlineCode: |
+                        def handler(event, context):
+                            return 1
+                  ZipFile:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Handler: index.handler
+                      Runtime: nodejs20.x
+                      Role: arn:aws:iam::123456789012:role/x
+                      Code:
+                        ZipFile: "exports.handler = async () => 1;"
 
-            """
+                """
         let project = try Workspace(template).load()
         guard case .directory(let inline)? = project.function(named: "Inline")?.code,
             case .directory(let zipFile)? = project.function(named: "ZipFile")?.code

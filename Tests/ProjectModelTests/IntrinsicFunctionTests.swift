@@ -5,51 +5,52 @@ import Testing
 /// Evaluates one YAML expression inside a template with parameters, mappings, conditions and resources,
 /// by placing it under an event's Properties (which the loader resolves to JSON).
 func evaluate(_ expression: String, overrides: [String: String] = [:]) throws -> JSONValue? {
-    let template = samHeader + """
-        Parameters:
-          Stage:
-            Type: String
-            Default: dev
-            AllowedValues: [dev, prod]
-          Names:
-            Type: CommaDelimitedList
-            Default: "a,b,c"
-          Size:
-            Type: Number
-            Default: 256
-        Mappings:
-          RegionMap:
-            us-east-1:
-              Ami: ami-1
-            eu-west-1:
-              Ami: ami-2
-        Conditions:
-          IsProd: !Equals [!Ref Stage, prod]
-          IsDev: !Not [!Condition IsProd]
-          Both: !And [!Condition IsDev, !Equals [a, a]]
-          Either: {"Fn::Or": [{"Condition": "IsProd"}, {"Fn::Equals": [x, y]}]}
-        Resources:
-          Queue:
-            Type: AWS::SQS::Queue
-          Role:
-            Type: AWS::IAM::Role
-            Properties:
-              RoleName: my-role
-          Fn:
-            Type: AWS::Serverless::Function
-            Properties:
-              FunctionName: my-fn
-              Handler: app.handler
-              Runtime: python3.12
-              CodeUri: src
-              Role: !GetAtt Role.Arn
-              Events:
-                E:
-                  Type: Schedule
-                  Properties:
-                    V: \(expression)
+    let template =
+        samHeader + """
+            Parameters:
+              Stage:
+                Type: String
+                Default: dev
+                AllowedValues: [dev, prod]
+              Names:
+                Type: CommaDelimitedList
+                Default: "a,b,c"
+              Size:
+                Type: Number
+                Default: 256
+            Mappings:
+              RegionMap:
+                us-east-1:
+                  Ami: ami-1
+                eu-west-1:
+                  Ami: ami-2
+            Conditions:
+              IsProd: !Equals [!Ref Stage, prod]
+              IsDev: !Not [!Condition IsProd]
+              Both: !And [!Condition IsDev, !Equals [a, a]]
+              Either: {"Fn::Or": [{"Condition": "IsProd"}, {"Fn::Equals": [x, y]}]}
+            Resources:
+              Queue:
+                Type: AWS::SQS::Queue
+              Role:
+                Type: AWS::IAM::Role
+                Properties:
+                  RoleName: my-role
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  FunctionName: my-fn
+                  Handler: app.handler
+                  Runtime: python3.12
+                  CodeUri: src
+                  Role: !GetAtt Role.Arn
+                  Events:
+                    E:
+                      Type: Schedule
+                      Properties:
+                        V: \(expression)
 
-        """
+            """
     let project = try Workspace(template).load(overrides: overrides, region: "eu-west-1")
     let event = try #require(project.functions.first?.events.first)
     return event.properties["V"]

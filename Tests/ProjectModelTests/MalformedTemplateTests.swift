@@ -27,116 +27,180 @@ struct MalformedTemplateTests {
 
     static let cases: [Case] = [
         Case(
-            name: "unknown Ref (short form)", template: oneFunction("      Role: !Ref Nope\n"),
-            prefix: "template.yaml:8:13: Resources.Fn.Properties.Role: Ref to \"Nope\"", kind: .unknownReference),
+            name: "unknown Ref (short form)",
+            template: oneFunction("      Role: !Ref Nope\n"),
+            prefix: "template.yaml:8:13: Resources.Fn.Properties.Role: Ref to \"Nope\"",
+            kind: .unknownReference
+        ),
         Case(
-            name: "unknown Ref (long form)", template: oneFunction("      Role: {Ref: Nope}\n"),
-            prefix: "template.yaml:8:13: Resources.Fn.Properties.Role: Ref to \"Nope\"", kind: .unknownReference),
+            name: "unknown Ref (long form)",
+            template: oneFunction("      Role: {Ref: Nope}\n"),
+            prefix: "template.yaml:8:13: Resources.Fn.Properties.Role: Ref to \"Nope\"",
+            kind: .unknownReference
+        ),
         Case(
             name: "unknown Ref in an environment variable",
             template: oneFunction("      Environment:\n        Variables:\n          TABLE: !Ref Table\n"),
             prefix: "template.yaml:10:18: Resources.Fn.Properties.Environment.Variables.TABLE: Ref to \"Table\"",
-            kind: .unknownReference),
+            kind: .unknownReference
+        ),
         Case(
-            name: "unknown GetAtt target", template: oneFunction("      Role: !GetAtt Nope.Arn\n"),
-            prefix: "template.yaml:8:13: Resources.Fn.Properties.Role: Fn::GetAtt of \"Nope\"", kind: .unknownReference),
+            name: "unknown GetAtt target",
+            template: oneFunction("      Role: !GetAtt Nope.Arn\n"),
+            prefix: "template.yaml:8:13: Resources.Fn.Properties.Role: Fn::GetAtt of \"Nope\"",
+            kind: .unknownReference
+        ),
         Case(
-            name: "unknown Sub variable", template: oneFunction("      FunctionName: !Sub \"${Nope}-fn\"\n"),
+            name: "unknown Sub variable",
+            template: oneFunction("      FunctionName: !Sub \"${Nope}-fn\"\n"),
             prefix: "template.yaml:8:21: Resources.Fn.Properties.FunctionName: Fn::Sub variable ${Nope}",
-            kind: .unknownReference),
+            kind: .unknownReference
+        ),
         Case(
-            name: "missing Handler", template: oneFunction("", handler: ""),
-            prefix: "template.yaml:5:7: Resources.Fn.Properties.Handler: missing Handler", kind: .missingProperty),
+            name: "missing Handler",
+            template: oneFunction("", handler: ""),
+            prefix: "template.yaml:5:7: Resources.Fn.Properties.Handler: missing Handler",
+            kind: .missingProperty
+        ),
         Case(
-            name: "Timeout not a number", template: oneFunction("      Timeout: abc\n"),
+            name: "Timeout not a number",
+            template: oneFunction("      Timeout: abc\n"),
             prefix: "template.yaml:8:16: Resources.Fn.Properties.Timeout: expected an integer, got \"abc\"",
-            kind: .invalidValue),
+            kind: .invalidValue
+        ),
         Case(
-            name: "unknown condition", template: oneFunction("      Timeout: !If [Nope, 3, 4]\n"),
+            name: "unknown condition",
+            template: oneFunction("      Timeout: !If [Nope, 3, 4]\n"),
             prefix: "template.yaml:8:21: Resources.Fn.Properties.Timeout[0]: unknown condition \"Nope\"",
-            kind: .unknownReference),
+            kind: .unknownReference
+        ),
         Case(
             name: "FindInMap miss",
             template: oneFunction(
                 "      MemorySize: !FindInMap [Sizes, small, Memory]\n",
-                prefix: "Mappings:\n  Sizes:\n    large:\n      Memory: 1024\n"),
+                prefix: "Mappings:\n  Sizes:\n    large:\n      Memory: 1024\n"
+            ),
             prefix: "template.yaml:12:19: Resources.Fn.Properties.MemorySize: Fn::FindInMap: mapping Sizes has no key"
                 + " \"small\"",
-            kind: .unknownReference),
+            kind: .unknownReference
+        ),
         Case(
             name: "parameter without a value",
-            template: oneFunction("      FunctionName: !Ref Name\n", prefix: "Parameters:\n  Name:\n    Type: String\n"),
+            template: oneFunction(
+                "      FunctionName: !Ref Name\n",
+                prefix: "Parameters:\n  Name:\n    Type: String\n"
+            ),
             prefix: "template.yaml:11:21: Resources.Fn.Properties.FunctionName: parameter Name (declared at 3:5) has no"
                 + " value",
-            kind: .parameter),
+            kind: .parameter
+        ),
         Case(
             name: "override of an undeclared parameter",
             template: oneFunction("", prefix: "Parameters:\n  Name:\n    Type: String\n    Default: x\n"),
             overrides: ["Nmae": "y"],
-            prefix: "template.yaml:2:3: Parameters: --parameter-overrides names Nmae, which the template does not declare"
+            prefix:
+                "template.yaml:2:3: Parameters: --parameter-overrides names Nmae, which the template does not declare"
                 + " (it declares Name)",
-            kind: .parameter),
+            kind: .parameter
+        ),
         Case(
             name: "value outside AllowedValues",
             template: oneFunction(
-                "", prefix: "Parameters:\n  Stage:\n    Type: String\n    Default: dev\n    AllowedValues: [dev, prod]\n"),
+                "",
+                prefix: "Parameters:\n  Stage:\n    Type: String\n    Default: dev\n    AllowedValues: [dev, prod]\n"
+            ),
             overrides: ["Stage": "qa"],
-            prefix: "template.yaml:2:3: Parameters.Stage: parameter Stage: value \"qa\" (from --parameter-overrides) is not"
+            prefix:
+                "template.yaml:2:3: Parameters.Stage: parameter Stage: value \"qa\" (from --parameter-overrides) is not"
                 + " one of the AllowedValues dev, prod",
-            kind: .parameter),
+            kind: .parameter
+        ),
         Case(
-            name: "YAML syntax error", template: oneFunction("      Timeout: [3\n"),
-            prefix: "template.yaml:9:1: did not find expected ',' or ']'", kind: .syntax),
+            name: "YAML syntax error",
+            template: oneFunction("      Timeout: [3\n"),
+            prefix: "template.yaml:9:1: did not find expected ',' or ']'",
+            kind: .syntax
+        ),
         Case(
-            name: "unknown tag", template: oneFunction("      Timeout: !Foo 3\n"),
-            prefix: "template.yaml:8:16: Resources.Fn.Properties.Timeout: unknown tag !Foo", kind: .syntax),
+            name: "unknown tag",
+            template: oneFunction("      Timeout: !Foo 3\n"),
+            prefix: "template.yaml:8:16: Resources.Fn.Properties.Timeout: unknown tag !Foo",
+            kind: .syntax
+        ),
         Case(
             name: "AWS::Lambda::Function without Role",
             template: oneFunction("", handler: "      Handler: app.handler\n      Code: src\n")
                 .replacingOccurrences(of: "AWS::Serverless::Function", with: "AWS::Lambda::Function")
                 .replacingOccurrences(of: "      CodeUri: src\n", with: ""),
-            prefix: "template.yaml:5:7: Resources.Fn.Properties.Role: missing Role", kind: .missingProperty),
+            prefix: "template.yaml:5:7: Resources.Fn.Properties.Role: missing Role",
+            kind: .missingProperty
+        ),
         Case(
-            name: "CodeUri on S3", template: oneFunction("").replacingOccurrences(
-                of: "CodeUri: src", with: "CodeUri: {Bucket: b, Key: k}"),
+            name: "CodeUri on S3",
+            template: oneFunction("").replacingOccurrences(
+                of: "CodeUri: src",
+                with: "CodeUri: {Bucket: b, Key: k}"
+            ),
             prefix: "template.yaml:7:16: Resources.Fn.Properties.CodeUri: CodeUri {Bucket, Key} points at S3",
-            kind: .unsupported),
+            kind: .unsupported
+        ),
         Case(
-            name: "CodeUri folder missing", template: oneFunction("").replacingOccurrences(
-                of: "CodeUri: src", with: "CodeUri: build/missing"),
-            prefix: "template.yaml:7:16: Resources.Fn.Properties.CodeUri: no such file or folder", kind: .invalidValue),
+            name: "CodeUri folder missing",
+            template: oneFunction("").replacingOccurrences(
+                of: "CodeUri: src",
+                with: "CodeUri: build/missing"
+            ),
+            prefix: "template.yaml:7:16: Resources.Fn.Properties.CodeUri: no such file or folder",
+            kind: .invalidValue
+        ),
         Case(
             name: "Globals property SAM does not allow",
             template: oneFunction("", prefix: "Globals:\n  Function:\n    Role: arn:aws:iam::1:role/x\n"),
             prefix: "template.yaml:3:5: Globals.Function.Role: Role is not a supported property of Globals.Function",
-            kind: .invalidValue),
+            kind: .invalidValue
+        ),
         Case(
             name: "Api event without Path",
-            template: oneFunction("      Events:\n        Get:\n          Type: Api\n          Properties:\n"
-                + "            Method: get\n"),
+            template: oneFunction(
+                "      Events:\n        Get:\n          Type: Api\n          Properties:\n"
+                    + "            Method: get\n"
+            ),
             prefix: "template.yaml:12:13: Resources.Fn.Properties.Events.Get.Properties.Path: missing Path",
-            kind: .missingProperty),
+            kind: .missingProperty
+        ),
         Case(
             name: "RestApiId naming a function",
-            template: oneFunction("      Events:\n        Get:\n          Type: Api\n          Properties:\n"
-                + "            Path: /\n            Method: get\n            RestApiId: !Ref Fn\n"),
+            template: oneFunction(
+                "      Events:\n        Get:\n          Type: Api\n          Properties:\n"
+                    + "            Path: /\n            Method: get\n            RestApiId: !Ref Fn\n"
+            ),
             prefix: "template.yaml:14:24: Resources.Fn.Properties.Events.Get.Properties.RestApiId: must refer to an"
                 + " AWS::Serverless::Api",
-            kind: .invalidValue),
+            kind: .invalidValue
+        ),
         Case(
             name: "unknown authorizer",
-            template: oneFunction("      Events:\n        Get:\n          Type: Api\n          Properties:\n"
-                + "            Path: /\n            Method: get\n            Auth:\n              Authorizer: Mine\n"),
+            template: oneFunction(
+                "      Events:\n        Get:\n          Type: Api\n          Properties:\n"
+                    + "            Path: /\n            Method: get\n            Auth:\n"
+                    + "              Authorizer: Mine\n"
+            ),
             prefix: "template.yaml:15:27: Resources.Fn.Properties.Events.Get.Properties.Auth.Authorizer: no authorizer"
                 + " named \"Mine\"",
-            kind: .unknownReference),
+            kind: .unknownReference
+        ),
         Case(
-            name: "no Resources", template: "AWSTemplateFormatVersion: '2010-09-09'\nDescription: x\n",
-            prefix: "template.yaml:1:1: Resources: the template has no Resources section", kind: .missingProperty),
+            name: "no Resources",
+            template: "AWSTemplateFormatVersion: '2010-09-09'\nDescription: x\n",
+            prefix: "template.yaml:1:1: Resources: the template has no Resources section",
+            kind: .missingProperty
+        ),
         Case(
             name: "condition depending on itself",
             template: oneFunction("      Timeout: !If [A, 3, 4]\n", prefix: "Conditions:\n  A: !Not [!Condition A]\n"),
-            prefix: "template.yaml:2:6: Conditions.A: condition A depends on itself", kind: .invalidValue),
+            prefix: "template.yaml:2:6: Conditions.A: condition A depends on itself",
+            kind: .invalidValue
+        ),
     ]
 
     @Test(arguments: cases)
@@ -183,7 +247,9 @@ struct MalformedTemplateTests {
     }
 
     func makeEmptyDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("projectmodel-empty-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "projectmodel-empty-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

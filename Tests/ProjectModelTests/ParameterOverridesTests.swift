@@ -40,27 +40,28 @@ struct ParameterOverridesTests {
     }
 
     @Test func overridesReachTheTemplateInBothForms() throws {
-        let template = samHeader + """
-            Parameters:
-              Stage:
-                Type: String
-                Default: dev
-                AllowedValues: [dev, prod]
-              Greeting:
-                Type: String
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: app.handler
-                  Runtime: python3.12
-                  CodeUri: src
-                  Environment:
-                    Variables:
-                      STAGE: !Ref Stage
-                      GREETING: !Ref Greeting
+        let template =
+            samHeader + """
+                Parameters:
+                  Stage:
+                    Type: String
+                    Default: dev
+                    AllowedValues: [dev, prod]
+                  Greeting:
+                    Type: String
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: src
+                      Environment:
+                        Variables:
+                          STAGE: !Ref Stage
+                          GREETING: !Ref Greeting
 
-            """
+                """
         let workspace = try Workspace(template)
         for arguments in [
             ["Stage=prod Greeting='hello world'"],

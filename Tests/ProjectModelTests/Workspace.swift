@@ -16,12 +16,19 @@ struct Workspace {
 
     /// Loads the project with these options.
     func load(
-        overrides: [String: String] = [:], region: String = "us-east-1", templatePath: String? = nil
+        overrides: [String: String] = [:],
+        region: String = "us-east-1",
+        templatePath: String? = nil
     ) throws(ProjectError) -> Project {
         try ProjectLoader.load(
             ProjectLoadOptions(
-                workingDirectory: directory, templatePath: templatePath, parameterOverrides: overrides,
-                region: region, cacheDirectory: directory.appendingPathComponent(".cache")))
+                workingDirectory: directory,
+                templatePath: templatePath,
+                parameterOverrides: overrides,
+                region: region,
+                cacheDirectory: directory.appendingPathComponent(".cache")
+            )
+        )
     }
 
     /// The error loading gives, or nil when it loads.

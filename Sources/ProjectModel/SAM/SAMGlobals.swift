@@ -44,19 +44,30 @@ struct SAMGlobals {
             if let supported = Self.supportedProperties[entry.key] {
                 guard let properties = section.entries else {
                     throw ProjectError(
-                        .invalidValue, at: section.location, path: section.path, message: "must be a map")
+                        .invalidValue,
+                        at: section.location,
+                        path: section.path,
+                        message: "must be a map"
+                    )
                 }
                 for property in properties where !supported.contains(property.key) {
                     throw ProjectError(
-                        .invalidValue, at: property.keyLocation, path: property.value.path,
-                        message: "\(property.key) is not a supported property of Globals.\(entry.key)")
+                        .invalidValue,
+                        at: property.keyLocation,
+                        path: property.value.path,
+                        message: "\(property.key) is not a supported property of Globals.\(entry.key)"
+                    )
                 }
                 sections[entry.key] = section
             } else if !Self.otherSections.contains(entry.key) {
                 let known = (Array(Self.supportedProperties.keys) + Self.otherSections).sorted()
                 throw ProjectError(
-                    .invalidValue, at: entry.keyLocation, path: section.path,
-                    message: "Globals section \(entry.key) is not supported; use one of \(known.joined(separator: ", "))")
+                    .invalidValue,
+                    at: entry.keyLocation,
+                    path: section.path,
+                    message:
+                        "Globals section \(entry.key) is not supported; use one of \(known.joined(separator: ", "))"
+                )
             }
         }
     }

@@ -21,10 +21,14 @@ extension SAMTemplateLoader {
         } else {
             for key in ["Handler", "Runtime"] where props[key] == nil {
                 throw ProjectError(
-                    .missingProperty, at: props.location, path: TemplateNode.join(props.path, key),
-                    message: "missing \(key) (required for a Zip function)")
+                    .missingProperty,
+                    at: props.location,
+                    path: TemplateNode.join(props.path, key),
+                    message: "missing \(key) (required for a Zip function)"
+                )
             }
-            code = try isSAM
+            code =
+                try isSAM
                 ? samCode(props, resource: resource, handler: handler, runtime: runtime)
                 : lambdaCode(props, resource: resource, handler: handler, runtime: runtime)
         }
@@ -43,10 +47,13 @@ extension SAMTemplateLoader {
                 guard entry.value.entries != nil, let typeNode = entry.value["Type"] else {
                     throw error(.missingProperty, entry.value, "an event needs a Type")
                 }
-                guard let type = try string(typeNode) else { throw error(.invalidValue, typeNode, "Type must be a string") }
-                let properties = try entry.value["Properties"].flatMap { node throws(ProjectError) in
-                    try resolver.resolve(node)
-                } ?? .object([:])
+                guard let type = try string(typeNode) else {
+                    throw error(.invalidValue, typeNode, "Type must be a string")
+                }
+                let properties =
+                    try entry.value["Properties"].flatMap { node throws(ProjectError) in
+                        try resolver.resolve(node)
+                    } ?? .object([:])
                 events.append(EventSpec(name: entry.key, type: type, properties: properties))
                 eventEntries.append(entry)
             }
@@ -72,7 +79,8 @@ extension SAMTemplateLoader {
             packageType: packageType,
             imageURI: imageURI,
             resourceType: resource.type,
-            location: resource.node.location)
+            location: resource.node.location
+        )
         return (spec, eventEntries)
     }
 
@@ -84,7 +92,9 @@ extension SAMTemplateLoader {
         var result: [String: String] = [:]
         if node.intrinsic == nil, let variables = node["Variables"], variables.intrinsic == nil {
             if variables.isNull { return [:] }
-            guard let entries = variables.entries else { throw error(.invalidValue, variables, "Variables must be a map") }
+            guard let entries = variables.entries else {
+                throw error(.invalidValue, variables, "Variables must be a map")
+            }
             for entry in entries {
                 if let value = try resolver.stringified(entry.value) { result[entry.key] = value }
             }
@@ -108,20 +118,31 @@ extension SAMTemplateLoader {
     // MARK: - Role
 
     /// The function's role, as a `RoleReference` (see CONTRACTS.md).
-    func role(_ node: TemplateNode?, resource: TemplateResource, isSAM: Bool, properties: TemplateNode)
+    func role(
+        _ node: TemplateNode?,
+        resource: TemplateResource,
+        isSAM: Bool,
+        properties: TemplateNode
+    )
         throws(ProjectError) -> RoleReference?
     {
         let missing: () throws(ProjectError) -> RoleReference? = { () throws(ProjectError) in
             if isSAM { return .implicitSAMRole(logicalID: resource.logicalID + "Role") }
             throw ProjectError(
-                .missingProperty, at: properties.location, path: TemplateNode.join(properties.path, "Role"),
-                message: "missing Role (required for AWS::Lambda::Function)")
+                .missingProperty,
+                at: properties.location,
+                path: TemplateNode.join(properties.path, "Role"),
+                message: "missing Role (required for AWS::Lambda::Function)"
+            )
         }
         guard let node, !node.isNull else { return try missing() }
         if let target = try referenceTarget(node) {
             guard target.type == "AWS::IAM::Role" else {
                 throw error(
-                    .invalidValue, node, "Role refers to \(target.logicalID), which is a \(target.type), not an AWS::IAM::Role")
+                    .invalidValue,
+                    node,
+                    "Role refers to \(target.logicalID), which is a \(target.type), not an AWS::IAM::Role"
+                )
             }
             if target.isImplicit { return .implicitSAMRole(logicalID: target.logicalID) }
             return .templateRole(logicalID: target.logicalID, roleName: try resolver.nameProperty(target, "RoleName"))
@@ -133,7 +154,9 @@ extension SAMTemplateLoader {
             let arn = try resolver.getAtt(candidate.logicalID, "Arn", at: node)
             if arn == value {
                 return .templateRole(
-                    logicalID: candidate.logicalID, roleName: try resolver.nameProperty(candidate, "RoleName"))
+                    logicalID: candidate.logicalID,
+                    roleName: try resolver.nameProperty(candidate, "RoleName")
+                )
             }
         }
         return .arn(value)
@@ -141,7 +164,8 @@ extension SAMTemplateLoader {
 
     // MARK: - Layers
 
-    func readLayers(_ node: TemplateNode?, into layers: inout [LayerSpec], remote: inout [String]) throws(ProjectError) {
+    func readLayers(_ node: TemplateNode?, into layers: inout [LayerSpec], remote: inout [String]) throws(ProjectError)
+    {
         guard let node, !node.isNull else { return }
         guard let elements = node.elements else {
             for arn in try stringList(node) ?? [] { remote.append(arn) }
@@ -151,8 +175,10 @@ extension SAMTemplateLoader {
             if let target = try referenceTarget(element) {
                 guard Self.layerTypes.contains(target.type) else {
                     throw error(
-                        .invalidValue, element,
-                        "Layers entry refers to \(target.logicalID), which is a \(target.type), not a layer version")
+                        .invalidValue,
+                        element,
+                        "Layers entry refers to \(target.logicalID), which is a \(target.type), not a layer version"
+                    )
                 }
                 layers.append(LayerSpec(logicalID: target.logicalID, code: try layerCode(target)))
             } else if let arn = try resolver.string(element) {
@@ -166,12 +192,18 @@ extension SAMTemplateLoader {
         let key = resource.type == "AWS::Serverless::LayerVersion" ? "ContentUri" : "Content"
         guard let content = props[key] else {
             throw ProjectError(
-                .missingProperty, at: props.location, path: TemplateNode.join(props.path, key), message: "missing \(key)")
+                .missingProperty,
+                at: props.location,
+                path: TemplateNode.join(props.path, key),
+                message: "missing \(key)"
+            )
         }
         if content.entries != nil, content.intrinsic == nil {
             throw error(
-                .unsupported, content,
-                "\(key) points at S3, not at local files; use a local folder or zip (for example after sam build)")
+                .unsupported,
+                content,
+                "\(key) points at S3, not at local files; use a local folder or zip (for example after sam build)"
+            )
         }
         guard let path = try resolver.string(content) else { throw error(.invalidValue, content, "\(key) is empty") }
         return try localCode(path, node: content)
@@ -180,38 +212,73 @@ extension SAMTemplateLoader {
     // MARK: - Code
 
     /// `AWS::Serverless::Function`: `InlineCode`, or `CodeUri` (a local folder or zip; default: the template folder).
-    func samCode(_ props: TemplateNode, resource: TemplateResource, handler: String?, runtime: String?)
+    func samCode(
+        _ props: TemplateNode,
+        resource: TemplateResource,
+        handler: String?,
+        runtime: String?
+    )
         throws(ProjectError) -> CodeLocation
     {
         if let inline = props["InlineCode"] {
-            guard let source = try resolver.string(inline) else { throw error(.invalidValue, inline, "InlineCode is empty") }
-            return try inlineCode(source, logicalID: resource.logicalID, handler: handler, runtime: runtime, node: inline)
+            guard let source = try resolver.string(inline) else {
+                throw error(.invalidValue, inline, "InlineCode is empty")
+            }
+            return try inlineCode(
+                source,
+                logicalID: resource.logicalID,
+                handler: handler,
+                runtime: runtime,
+                node: inline
+            )
         }
         guard let codeURI = props["CodeUri"] else { return .directory(templateDirectory) }
         if codeURI.entries != nil, codeURI.intrinsic == nil {
             throw error(
-                .unsupported, codeURI,
-                "CodeUri {Bucket, Key} points at S3, not at local code; give a local folder or zip (or run sam build)")
+                .unsupported,
+                codeURI,
+                "CodeUri {Bucket, Key} points at S3, not at local code; give a local folder or zip (or run sam build)"
+            )
         }
         guard let path = try resolver.string(codeURI) else { return .directory(templateDirectory) }
         return try localCode(path, node: codeURI)
     }
 
     /// `AWS::Lambda::Function`: `Code` as a local path, or `Code.ZipFile` (inline); S3 code is an error.
-    func lambdaCode(_ props: TemplateNode, resource: TemplateResource, handler: String?, runtime: String?)
+    func lambdaCode(
+        _ props: TemplateNode,
+        resource: TemplateResource,
+        handler: String?,
+        runtime: String?
+    )
         throws(ProjectError) -> CodeLocation
     {
         guard let code = props["Code"] else {
             throw ProjectError(
-                .missingProperty, at: props.location, path: TemplateNode.join(props.path, "Code"), message: "missing Code")
+                .missingProperty,
+                at: props.location,
+                path: TemplateNode.join(props.path, "Code"),
+                message: "missing Code"
+            )
         }
         if code.entries != nil, code.intrinsic == nil {
             if let zipFile = code["ZipFile"] {
-                guard let source = try resolver.string(zipFile) else { throw error(.invalidValue, zipFile, "ZipFile is empty") }
-                return try inlineCode(source, logicalID: resource.logicalID, handler: handler, runtime: runtime, node: zipFile)
+                guard let source = try resolver.string(zipFile) else {
+                    throw error(.invalidValue, zipFile, "ZipFile is empty")
+                }
+                return try inlineCode(
+                    source,
+                    logicalID: resource.logicalID,
+                    handler: handler,
+                    runtime: runtime,
+                    node: zipFile
+                )
             }
             throw error(
-                .unsupported, code, "Code points at S3 (S3Bucket/S3Key), not at local code; give a local folder or zip")
+                .unsupported,
+                code,
+                "Code points at S3 (S3Bucket/S3Key), not at local code; give a local folder or zip"
+            )
         }
         guard let path = try resolver.string(code) else { throw error(.invalidValue, code, "Code is empty") }
         return try localCode(path, node: code)
@@ -230,18 +297,30 @@ extension SAMTemplateLoader {
         if isDirectory.boolValue { return .directory(url) }
         let fileExtension = url.pathExtension.lowercased()
         guard fileExtension == "zip" || fileExtension == "jar" else {
-            throw error(.invalidValue, node, "\(url.path) is a file but not a .zip or .jar; give a folder or an archive")
+            throw error(
+                .invalidValue,
+                node,
+                "\(url.path) is a file but not a .zip or .jar; give a folder or an archive"
+            )
         }
         return .zipFile(url)
     }
 
     /// Writes inline code where the runtime will find it (`index.py` / `index.js` by the handler's module name).
-    func inlineCode(_ source: String, logicalID: String, handler: String?, runtime: String?, node: TemplateNode)
+    func inlineCode(
+        _ source: String,
+        logicalID: String,
+        handler: String?,
+        runtime: String?,
+        node: TemplateNode
+    )
         throws(ProjectError) -> CodeLocation
     {
-        let base = options.cacheDirectory
+        let base =
+            options.cacheDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                "standin-cache-" + CodeArchive.hashString(Data(templateURL.path.utf8)))
+                "standin-cache-" + CodeArchive.hashString(Data(templateURL.path.utf8))
+            )
         let directory = base.appendingPathComponent("inline").appendingPathComponent(logicalID)
         var module = "index"
         if let handler, let dot = handler.lastIndex(of: ".") { module = String(handler[..<dot]) }
@@ -255,7 +334,9 @@ extension SAMTemplateLoader {
         do {
             if (try? Data(contentsOf: fileURL)) != data {
                 try FileManager.default.createDirectory(
-                    at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    at: fileURL.deletingLastPathComponent(),
+                    withIntermediateDirectories: true
+                )
                 try data.write(to: fileURL, options: .atomic)
             }
         } catch {

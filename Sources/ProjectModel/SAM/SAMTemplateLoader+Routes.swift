@@ -6,9 +6,13 @@ extension SAMTemplateLoader {
         let type = try string(event.value["Type"])
         guard type == "Api" || type == "HttpApi" else { return nil }
         let kind: APIKind = type == "Api" ? .rest : .http
-        let props = event.value["Properties"]
-            ?? TemplateNode(kind: .mapping([]), location: event.value.location,
-                            path: TemplateNode.join(event.value.path, "Properties"))
+        let props =
+            event.value["Properties"]
+            ?? TemplateNode(
+                kind: .mapping([]),
+                location: event.value.location,
+                path: TemplateNode.join(event.value.path, "Properties")
+            )
         if props.entries == nil {
             throw error(.invalidValue, props, "Properties must be a map")
         }
@@ -17,8 +21,11 @@ extension SAMTemplateLoader {
         if kind == .rest {
             for key in ["Path", "Method"] where props[key] == nil {
                 throw ProjectError(
-                    .missingProperty, at: props.location, path: TemplateNode.join(props.path, key),
-                    message: "missing \(key) (required for an Api event)")
+                    .missingProperty,
+                    at: props.location,
+                    path: TemplateNode.join(props.path, key),
+                    message: "missing \(key) (required for an Api event)"
+                )
             }
         } else if path == nil {
             path = "$default"
@@ -30,7 +37,11 @@ extension SAMTemplateLoader {
         let stageName = try api.isImplicit ? nil : string(apiProps["StageName"])
         let payloadFormatVersion = kind == .rest ? "1.0" : try string(props["PayloadFormatVersion"]) ?? "2.0"
         guard payloadFormatVersion == "1.0" || payloadFormatVersion == "2.0" else {
-            throw error(.invalidValue, props["PayloadFormatVersion"] ?? props, "PayloadFormatVersion must be 1.0 or 2.0")
+            throw error(
+                .invalidValue,
+                props["PayloadFormatVersion"] ?? props,
+                "PayloadFormatVersion must be 1.0 or 2.0"
+            )
         }
         var binaryMediaTypes: [String] = []
         if kind == .rest {
@@ -49,7 +60,8 @@ extension SAMTemplateLoader {
             cors: kind == .rest ? try restCORS(apiProps["Cors"]) : try httpCORS(apiProps["CorsConfiguration"]),
             authorizer: try authorizer(api: apiProps, event: props, kind: kind),
             binaryMediaTypes: binaryMediaTypes,
-            eventName: event.key)
+            eventName: event.key
+        )
     }
 
     /// The API resource a `RestApiId` / `ApiId` names, or the implicit one.
@@ -59,8 +71,13 @@ extension SAMTemplateLoader {
         guard let node, !node.isNull else {
             return resourcesByID[implicitID]
                 ?? TemplateResource(
-                    logicalID: implicitID, type: expectedType, properties: nil, node: root, condition: nil,
-                    isImplicit: true)
+                    logicalID: implicitID,
+                    type: expectedType,
+                    properties: nil,
+                    node: root,
+                    condition: nil,
+                    isImplicit: true
+                )
         }
         var target = try referenceTarget(node)
         if target == nil, let name = try string(node) {
@@ -102,7 +119,9 @@ extension SAMTemplateLoader {
             }
             var maxAge: Int?
             if let text = members["MaxAge"]?.scalarString {
-                guard let seconds = Int(unquote(text)) else { throw error(.invalidValue, node, "Cors.MaxAge must be an integer") }
+                guard let seconds = Int(unquote(text)) else {
+                    throw error(.invalidValue, node, "Cors.MaxAge must be an integer")
+                }
                 maxAge = seconds
             }
             var credentials = false
@@ -113,8 +132,12 @@ extension SAMTemplateLoader {
                 credentials = text.lowercased() == "true"
             }
             return CORSSpec(
-                allowOrigins: [unquote(origin)], allowMethods: list(members["AllowMethods"]),
-                allowHeaders: list(members["AllowHeaders"]), maxAge: maxAge, allowCredentials: credentials)
+                allowOrigins: [unquote(origin)],
+                allowMethods: list(members["AllowMethods"]),
+                allowHeaders: list(members["AllowHeaders"]),
+                maxAge: maxAge,
+                allowCredentials: credentials
+            )
         default:
             throw error(.invalidValue, node, "Cors must be a string or a map")
         }
@@ -131,9 +154,13 @@ extension SAMTemplateLoader {
                 try stringList(node[key]) ?? []
             }
             return CORSSpec(
-                allowOrigins: try list("AllowOrigins"), allowMethods: try list("AllowMethods"),
-                allowHeaders: try list("AllowHeaders"), exposeHeaders: try list("ExposeHeaders"),
-                maxAge: try integer(node["MaxAge"]), allowCredentials: try boolean(node["AllowCredentials"]) ?? false)
+                allowOrigins: try list("AllowOrigins"),
+                allowMethods: try list("AllowMethods"),
+                allowHeaders: try list("AllowHeaders"),
+                exposeHeaders: try list("ExposeHeaders"),
+                maxAge: try integer(node["MaxAge"]),
+                allowCredentials: try boolean(node["AllowCredentials"]) ?? false
+            )
         default:
             throw error(.invalidValue, node, "CorsConfiguration must be true or a map")
         }
@@ -159,14 +186,19 @@ extension SAMTemplateLoader {
             let payloadType = (try string(definition["FunctionPayloadType"]) ?? "TOKEN").uppercased()
             guard payloadType == "TOKEN" || payloadType == "REQUEST" else {
                 throw error(
-                    .invalidValue, definition["FunctionPayloadType"] ?? definition,
-                    "FunctionPayloadType must be TOKEN or REQUEST")
+                    .invalidValue,
+                    definition["FunctionPayloadType"] ?? definition,
+                    "FunctionPayloadType must be TOKEN or REQUEST"
+                )
             }
             if payloadType == "TOKEN" {
                 let header = try string(identity?["Header"]) ?? "Authorization"
                 return AuthorizerSpec(
-                    name: name, functionLogicalID: functionID, type: .token,
-                    identitySources: ["method.request.header.\(header)"])
+                    name: name,
+                    functionLogicalID: functionID,
+                    type: .token,
+                    identitySources: ["method.request.header.\(header)"]
+                )
             }
             sources += (try stringList(identity?["Headers"]) ?? []).map { "method.request.header.\($0)" }
             sources += (try stringList(identity?["QueryStrings"]) ?? []).map { "method.request.querystring.\($0)" }
@@ -177,16 +209,23 @@ extension SAMTemplateLoader {
         let version = try string(definition["AuthorizerPayloadFormatVersion"]) ?? "2.0"
         guard version == "1.0" || version == "2.0" else {
             throw error(
-                .invalidValue, definition["AuthorizerPayloadFormatVersion"] ?? definition,
-                "AuthorizerPayloadFormatVersion must be 1.0 or 2.0")
+                .invalidValue,
+                definition["AuthorizerPayloadFormatVersion"] ?? definition,
+                "AuthorizerPayloadFormatVersion must be 1.0 or 2.0"
+            )
         }
         sources += (try stringList(identity?["Headers"]) ?? []).map { "$request.header.\($0)" }
         sources += (try stringList(identity?["QueryStrings"]) ?? []).map { "$request.querystring.\($0)" }
         sources += (try stringList(identity?["StageVariables"]) ?? []).map { "$stageVariables.\($0)" }
         sources += (try stringList(identity?["Context"]) ?? []).map { "$context.\($0)" }
         return AuthorizerSpec(
-            name: name, functionLogicalID: functionID, type: .request, identitySources: sources,
-            payloadFormatVersion: version, enableSimpleResponses: try boolean(definition["EnableSimpleResponses"]) ?? false)
+            name: name,
+            functionLogicalID: functionID,
+            type: .request,
+            identitySources: sources,
+            payloadFormatVersion: version,
+            enableSimpleResponses: try boolean(definition["EnableSimpleResponses"]) ?? false
+        )
     }
 
     /// The logical id of the function behind an authorizer's `FunctionArn`.

@@ -19,7 +19,12 @@ struct SAMTemplateLoader {
     var templateDirectory: URL { templateURL.deletingLastPathComponent() }
 
     /// Loads the project.
-    static func load(root: TemplateNode, templateURL: URL, file: String, options: ProjectLoadOptions)
+    static func load(
+        root: TemplateNode,
+        templateURL: URL,
+        file: String,
+        options: ProjectLoadOptions
+    )
         throws(ProjectError) -> Project
     {
         let loader = try SAMTemplateLoader(root: root, templateURL: templateURL, file: file, options: options)
@@ -46,27 +51,44 @@ struct SAMTemplateLoader {
             }
         }
         resolver = IntrinsicResolver(
-            parameters: parameters, region: options.region, accountID: options.accountID,
-            stackName: options.stackName ?? "standin", conditions: root["Conditions"], mappings: root["Mappings"],
-            resources: byID)
+            parameters: parameters,
+            region: options.region,
+            accountID: options.accountID,
+            stackName: options.stackName ?? "standin",
+            conditions: root["Conditions"],
+            mappings: root["Mappings"],
+            resources: byID
+        )
     }
 
     // MARK: - Sections
 
-    static func readParameters(_ node: TemplateNode?, root: TemplateNode, overrides: [String: String])
+    static func readParameters(
+        _ node: TemplateNode?,
+        root: TemplateNode,
+        overrides: [String: String]
+    )
         throws(ProjectError) -> [String: TemplateParameter]
     {
         var result: [String: TemplateParameter] = [:]
         if let node {
             guard let entries = node.entries else {
-                throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "Parameters must be a map")
+                throw ProjectError(
+                    .invalidValue,
+                    at: node.location,
+                    path: node.path,
+                    message: "Parameters must be a map"
+                )
             }
             for entry in entries {
                 let declaration = entry.value
                 guard declaration.entries != nil else {
                     throw ProjectError(
-                        .invalidValue, at: declaration.location, path: declaration.path,
-                        message: "a parameter declaration must be a map with Type")
+                        .invalidValue,
+                        at: declaration.location,
+                        path: declaration.path,
+                        message: "a parameter declaration must be a map with Type"
+                    )
                 }
                 let type = declaration["Type"]?.scalarText ?? "String"
                 var value = overrides[entry.key]
@@ -74,7 +96,9 @@ struct SAMTemplateLoader {
                     value = try Self.literalText(defaultNode)
                 }
                 let parameter = TemplateParameter(name: entry.key, type: type, value: value, node: declaration)
-                if let value { try checkAllowed(parameter, value: value, entry: entry, overridden: overrides[entry.key] != nil) }
+                if let value {
+                    try checkAllowed(parameter, value: value, entry: entry, overridden: overrides[entry.key] != nil)
+                }
                 result[entry.key] = parameter
             }
         }
@@ -83,10 +107,15 @@ struct SAMTemplateLoader {
             let location = node?.location ?? root.location
             let declared = result.keys.sorted()
             throw ProjectError(
-                .parameter, at: location, path: "Parameters",
+                .parameter,
+                at: location,
+                path: "Parameters",
                 message: "--parameter-overrides names \(unknown.joined(separator: ", ")), which the template does not"
-                    + " declare" + (declared.isEmpty ? " (it declares no parameters)"
-                    : " (it declares \(declared.joined(separator: ", ")))"))
+                    + " declare"
+                    + (declared.isEmpty
+                        ? " (it declares no parameters)"
+                        : " (it declares \(declared.joined(separator: ", ")))")
+            )
         }
         return result
     }
@@ -99,7 +128,12 @@ struct SAMTemplateLoader {
             var parts: [String] = []
             for element in elements {
                 guard let text = element.scalarText else {
-                    throw ProjectError(.invalidValue, at: element.location, path: element.path, message: "expected a string")
+                    throw ProjectError(
+                        .invalidValue,
+                        at: element.location,
+                        path: element.path,
+                        message: "expected a string"
+                    )
                 }
                 parts.append(text)
             }
@@ -109,25 +143,38 @@ struct SAMTemplateLoader {
         }
     }
 
-    static func checkAllowed(_ parameter: TemplateParameter, value: String, entry: TemplateEntry, overridden: Bool)
+    static func checkAllowed(
+        _ parameter: TemplateParameter,
+        value: String,
+        entry: TemplateEntry,
+        overridden: Bool
+    )
         throws(ProjectError)
     {
         let source = overridden ? " (from --parameter-overrides)" : " (its Default)"
-        let values = parameter.isList
+        let values =
+            parameter.isList
             ? value.split(separator: ",", omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
             } : [value]
         if let allowedNode = parameter.node["AllowedValues"] {
             guard let elements = allowedNode.elements else {
                 throw ProjectError(
-                    .invalidValue, at: allowedNode.location, path: allowedNode.path, message: "must be a list")
+                    .invalidValue,
+                    at: allowedNode.location,
+                    path: allowedNode.path,
+                    message: "must be a list"
+                )
             }
             let allowed = elements.compactMap(\.scalarText)
             for item in values where !allowed.contains(item) {
                 throw ProjectError(
-                    .parameter, at: entry.keyLocation, path: entry.value.path,
+                    .parameter,
+                    at: entry.keyLocation,
+                    path: entry.value.path,
                     message: "parameter \(parameter.name): value \"\(item)\"\(source) is not one of the AllowedValues"
-                        + " \(allowed.joined(separator: ", "))")
+                        + " \(allowed.joined(separator: ", "))"
+                )
             }
         }
         if let pattern = parameter.node["AllowedPattern"]?.scalarText,
@@ -137,9 +184,12 @@ struct SAMTemplateLoader {
                 let range = NSRange(item.startIndex..., in: item)
                 if regex.firstMatch(in: item, range: range) == nil {
                     throw ProjectError(
-                        .parameter, at: entry.keyLocation, path: entry.value.path,
+                        .parameter,
+                        at: entry.keyLocation,
+                        path: entry.value.path,
                         message: "parameter \(parameter.name): value \"\(item)\"\(source) does not match the"
-                            + " AllowedPattern \(pattern)")
+                            + " AllowedPattern \(pattern)"
+                    )
                 }
             }
         }
@@ -148,7 +198,11 @@ struct SAMTemplateLoader {
     static func readResources(_ root: TemplateNode) throws(ProjectError) -> [TemplateResource] {
         guard let node = root["Resources"] else {
             throw ProjectError(
-                .missingProperty, at: root.location, path: "Resources", message: "the template has no Resources section")
+                .missingProperty,
+                at: root.location,
+                path: "Resources",
+                message: "the template has no Resources section"
+            )
         }
         guard let entries = node.entries else {
             throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "Resources must be a map")
@@ -159,27 +213,47 @@ struct SAMTemplateLoader {
             let resource = entry.value
             guard resource.entries != nil else {
                 throw ProjectError(
-                    .invalidValue, at: resource.location, path: resource.path, message: "a resource must be a map")
+                    .invalidValue,
+                    at: resource.location,
+                    path: resource.path,
+                    message: "a resource must be a map"
+                )
             }
             guard let typeNode = resource["Type"] else {
                 throw ProjectError(
-                    .missingProperty, at: resource.location, path: TemplateNode.join(resource.path, "Type"),
-                    message: "the resource has no Type")
+                    .missingProperty,
+                    at: resource.location,
+                    path: TemplateNode.join(resource.path, "Type"),
+                    message: "the resource has no Type"
+                )
             }
             guard let type = typeNode.scalarText else {
                 throw ProjectError(
-                    .invalidValue, at: typeNode.location, path: typeNode.path, message: "Type must be a string")
+                    .invalidValue,
+                    at: typeNode.location,
+                    path: typeNode.path,
+                    message: "Type must be a string"
+                )
             }
             let properties = resource["Properties"]
             if let properties, properties.entries == nil, properties.intrinsic == nil, !properties.isNull {
                 throw ProjectError(
-                    .invalidValue, at: properties.location, path: properties.path, message: "Properties must be a map")
+                    .invalidValue,
+                    at: properties.location,
+                    path: properties.path,
+                    message: "Properties must be a map"
+                )
             }
             hasServerless = hasServerless || type.hasPrefix("AWS::Serverless::")
             resources.append(
                 TemplateResource(
-                    logicalID: entry.key, type: type, properties: properties?.isNull == true ? nil : properties,
-                    node: resource, condition: resource["Condition"]?.scalarText))
+                    logicalID: entry.key,
+                    type: type,
+                    properties: properties?.isNull == true ? nil : properties,
+                    node: resource,
+                    condition: resource["Condition"]?.scalarText
+                )
+            )
         }
         // Resources the SAM transform adds, so that templates can refer to them.
         var implicit: [TemplateResource] = []
@@ -189,15 +263,31 @@ struct SAMTemplateLoader {
             if resource.properties?["Role"] == nil, !known.contains(roleID) {
                 implicit.append(
                     TemplateResource(
-                        logicalID: roleID, type: "AWS::IAM::Role", properties: nil, node: resource.node,
-                        condition: resource.condition, isImplicit: true))
+                        logicalID: roleID,
+                        type: "AWS::IAM::Role",
+                        properties: nil,
+                        node: resource.node,
+                        condition: resource.condition,
+                        isImplicit: true
+                    )
+                )
             }
         }
         if hasServerless {
-            for (id, type) in [("ServerlessRestApi", "AWS::Serverless::Api"), ("ServerlessHttpApi", "AWS::Serverless::HttpApi")]
+            for (id, type) in [
+                ("ServerlessRestApi", "AWS::Serverless::Api"), ("ServerlessHttpApi", "AWS::Serverless::HttpApi"),
+            ]
             where !known.contains(id) {
                 implicit.append(
-                    TemplateResource(logicalID: id, type: type, properties: nil, node: node, condition: nil, isImplicit: true))
+                    TemplateResource(
+                        logicalID: id,
+                        type: type,
+                        properties: nil,
+                        node: node,
+                        condition: nil,
+                        isImplicit: true
+                    )
+                )
             }
         }
         return resources + implicit
@@ -241,8 +331,10 @@ struct SAMTemplateLoader {
         }
         return properties
             ?? TemplateNode(
-                kind: .mapping([]), location: resource.node.location,
-                path: TemplateNode.join(resource.node.path, "Properties"))
+                kind: .mapping([]),
+                location: resource.node.location,
+                path: TemplateNode.join(resource.node.path, "Properties")
+            )
     }
 
     // MARK: - Value helpers
@@ -296,7 +388,11 @@ struct SAMTemplateLoader {
         case "Fn::GetAtt":
             let (logicalID, _) = try resolver.getAttArguments(argument, at: node)
             guard let resource = resourcesByID[logicalID] else {
-                throw error(.unknownReference, node, "Fn::GetAtt of \"\(logicalID)\", which is not a resource of this template")
+                throw error(
+                    .unknownReference,
+                    node,
+                    "Fn::GetAtt of \"\(logicalID)\", which is not a resource of this template"
+                )
             }
             return resource
         case "Fn::If":

@@ -19,8 +19,13 @@ final class IntrinsicResolver {
     private var resourcesInProgress: Set<String> = []
 
     init(
-        parameters: [String: TemplateParameter], region: String, accountID: String, stackName: String,
-        conditions: TemplateNode?, mappings: TemplateNode?, resources: [String: TemplateResource]
+        parameters: [String: TemplateParameter],
+        region: String,
+        accountID: String,
+        stackName: String,
+        conditions: TemplateNode?,
+        mappings: TemplateNode?,
+        resources: [String: TemplateResource]
     ) {
         self.parameters = parameters
         self.region = region
@@ -99,7 +104,8 @@ final class IntrinsicResolver {
         default: break
         }
         if let first = text.unicodeScalars.first,
-            CharacterSet.decimalDigits.contains(first) || ((first == "-" || first == "+" || first == ".") && text.count > 1),
+            CharacterSet.decimalDigits.contains(first)
+                || ((first == "-" || first == "+" || first == ".") && text.count > 1),
             text.unicodeScalars.allSatisfy({ CharacterSet(charactersIn: "0123456789+-.eE").contains($0) }),
             let number = Double(text)
         {
@@ -200,7 +206,12 @@ final class IntrinsicResolver {
         }
     }
 
-    func list(_ node: TemplateNode, count: Int, name: String, at owner: TemplateNode) throws(ProjectError)
+    func list(
+        _ node: TemplateNode,
+        count: Int,
+        name: String,
+        at owner: TemplateNode
+    ) throws(ProjectError)
         -> [TemplateNode]
     {
         guard let elements = node.elements, elements.count == count else {
@@ -234,14 +245,18 @@ final class IntrinsicResolver {
         if let parameter = parameters[name] {
             guard let value = parameter.value else {
                 throw error(
-                    .parameter, node,
+                    .parameter,
+                    node,
                     "parameter \(name) (declared at \(parameter.node.location.line):\(parameter.node.location.column))"
-                        + " has no value: give it a Default or pass --parameter-overrides \(name)=VALUE")
+                        + " has no value: give it a Default or pass --parameter-overrides \(name)=VALUE"
+                )
             }
             if parameter.isList {
-                return .array(value.split(separator: ",", omittingEmptySubsequences: false).map {
-                    .string($0.trimmingCharacters(in: .whitespaces))
-                })
+                return .array(
+                    value.split(separator: ",", omittingEmptySubsequences: false).map {
+                        .string($0.trimmingCharacters(in: .whitespaces))
+                    }
+                )
             }
             return .string(value)
         }
@@ -252,11 +267,17 @@ final class IntrinsicResolver {
             throw error(.unknownReference, node, "unknown pseudo-parameter \(name)")
         }
         throw error(
-            .unknownReference, node, "Ref to \"\(name)\", which is not a parameter or resource of this template")
+            .unknownReference,
+            node,
+            "Ref to \"\(name)\", which is not a parameter or resource of this template"
+        )
     }
 
     /// The two arguments of `Fn::GetAtt`: `[LogicalId, Attribute]` or "LogicalId.Attribute".
-    func getAttArguments(_ argument: TemplateNode, at node: TemplateNode) throws(ProjectError)
+    func getAttArguments(
+        _ argument: TemplateNode,
+        at node: TemplateNode
+    ) throws(ProjectError)
         -> (String, String)
     {
         if let elements = argument.elements, elements.count == 2,
@@ -309,7 +330,11 @@ final class IntrinsicResolver {
     /// `Fn::GetAtt logicalID.attribute`, with local stand-ins for the attributes that name things.
     func getAtt(_ logicalID: String, _ attribute: String, at node: TemplateNode) throws(ProjectError) -> String {
         guard let resource = resources[logicalID] else {
-            throw error(.unknownReference, node, "Fn::GetAtt of \"\(logicalID)\", which is not a resource of this template")
+            throw error(
+                .unknownReference,
+                node,
+                "Fn::GetAtt of \"\(logicalID)\", which is not a resource of this template"
+            )
         }
         let prefix = "arn:\(partition)"
         switch (resource.type, attribute) {
@@ -388,7 +413,11 @@ final class IntrinsicResolver {
         return output
     }
 
-    func subVariable(_ name: String, variables: [String: TemplateNode], at node: TemplateNode) throws(ProjectError)
+    func subVariable(
+        _ name: String,
+        variables: [String: TemplateNode],
+        at node: TemplateNode
+    ) throws(ProjectError)
         -> String
     {
         let value: JSONValue?
@@ -398,15 +427,19 @@ final class IntrinsicResolver {
             let logicalID = String(name[..<dot])
             guard resources[logicalID] != nil else {
                 throw error(
-                    .unknownReference, node,
-                    "Fn::Sub variable ${\(name)}: \"\(logicalID)\" is not a resource of this template")
+                    .unknownReference,
+                    node,
+                    "Fn::Sub variable ${\(name)}: \"\(logicalID)\" is not a resource of this template"
+                )
             }
             value = .string(try getAtt(logicalID, String(name[name.index(after: dot)...]), at: node))
         } else {
             guard pseudoParameters[name] != nil || parameters[name] != nil || resources[name] != nil else {
                 throw error(
-                    .unknownReference, node,
-                    "Fn::Sub variable ${\(name)} is not a parameter, pseudo-parameter or resource of this template")
+                    .unknownReference,
+                    node,
+                    "Fn::Sub variable ${\(name)} is not a parameter, pseudo-parameter or resource of this template"
+                )
             }
             value = try ref(name, at: node)
         }
@@ -506,7 +539,10 @@ final class IntrinsicResolver {
         guard let value = top[keys[2]] else {
             if let defaultValue { return try resolve(defaultValue) }
             throw error(
-                .unknownReference, node, "Fn::FindInMap: mapping \(keys[0]).\(keys[1]) has no key \"\(keys[2])\"")
+                .unknownReference,
+                node,
+                "Fn::FindInMap: mapping \(keys[0]).\(keys[1]) has no key \"\(keys[2])\""
+            )
         }
         return try resolve(value)
     }

@@ -71,8 +71,14 @@ struct TemplateNode: Sendable {
             copy.kind = .sequence(elements.enumerated().map { $0.element.rebased(to: "\(newPath)[\($0.offset)]") })
         case .mapping(let entries):
             copy.kind = .mapping(
-                entries.map { TemplateEntry(key: $0.key, keyLocation: $0.keyLocation,
-                                            value: $0.value.rebased(to: TemplateNode.join(newPath, $0.key))) })
+                entries.map {
+                    TemplateEntry(
+                        key: $0.key,
+                        keyLocation: $0.keyLocation,
+                        value: $0.value.rebased(to: TemplateNode.join(newPath, $0.key))
+                    )
+                }
+            )
         }
         return copy
     }

@@ -43,8 +43,12 @@ enum TemplateParser {
             return located(mark, problem, context)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return ProjectError(
-                .syntax, file: file, line: context.mark.line, column: context.mark.column,
-                message: "duplicate key \(duplicates.joined(separator: ", ")) in a mapping")
+                .syntax,
+                file: file,
+                line: context.mark.line,
+                column: context.mark.column,
+                message: "duplicate key \(duplicates.joined(separator: ", ")) in a mapping"
+            )
         case .reader(let problem, _, _, _):
             return ProjectError(.syntax, file: file, line: 1, column: 1, message: "cannot read: \(problem)")
         default:
@@ -72,7 +76,8 @@ enum TemplateParser {
             tagName = mapping.tag.rawValue
             var entries: [TemplateEntry] = []
             for (key, value) in mapping {
-                let keyLocation = key.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+                let keyLocation =
+                    key.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
                 guard case .scalar(let keyScalar) = key else {
                     throw ProjectError(.syntax, at: keyLocation, path: path, message: "mapping keys must be scalars")
                 }
@@ -98,13 +103,18 @@ enum TemplateParser {
             // `!GetAtt A.B` (or `A.B.C`: the attribute is everything after the first dot).
             guard let dot = text.firstIndex(of: ".") else {
                 throw ProjectError(
-                    .invalidValue, at: node.location, path: node.path,
-                    message: "!GetAtt needs LogicalId.Attribute, got \"\(text)\"")
+                    .invalidValue,
+                    at: node.location,
+                    path: node.path,
+                    message: "!GetAtt needs LogicalId.Attribute, got \"\(text)\""
+                )
             }
             let parts = [String(text[..<dot]), String(text[text.index(after: dot)...])]
-            argument.kind = .sequence(parts.map {
-                TemplateNode(kind: .scalar($0, plain: false), location: node.location, path: node.path)
-            })
+            argument.kind = .sequence(
+                parts.map {
+                    TemplateNode(kind: .scalar($0, plain: false), location: node.location, path: node.path)
+                }
+            )
         }
         let entry = TemplateEntry(key: key, keyLocation: node.location, value: argument)
         return TemplateNode(kind: .mapping([entry]), location: node.location, path: node.path)
