@@ -146,9 +146,3 @@ extension EventJSON: ExpressibleByBooleanLiteral {
         self = .bool(value)
     }
 }
-
-extension EventJSON: ExpressibleByNilLiteral {
-    init(nilLiteral: ()) {
-        self = .null
-    }
-}

@@ -30,13 +30,13 @@ extension SampleEvent {
             "identity": [
                 "claims": claims,
                 "defaultAuthStrategy": "ALLOW",
-                "groups": nil,
+                "groups": .null,
                 "issuer": "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_example",
                 "sourceIp": ["203.0.113.1"],
                 "sub": "192879fc-a240-4bf1-ab5a-d6a00f3063f9",
                 "username": "jdoe",
             ],
-            "source": nil,
+            "source": .null,
             "request": [
                 "headers": [
                     "accept": "*/*",
@@ -48,9 +48,9 @@ extension SampleEvent {
                     "x-forwarded-proto": "https",
                     "authorization": "eyJraWQiOiJFWEFNUExFIn0.example.signature",
                 ],
-                "domainName": nil,
+                "domainName": .null,
             ],
-            "prev": nil,
+            "prev": .null,
             "info": [
                 "selectionSetList": ["id", "field1", "field2"],
                 "selectionSetGraphQL": "{\n  id\n  field1\n  field2\n}",

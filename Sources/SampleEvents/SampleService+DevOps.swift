@@ -107,7 +107,7 @@ extension SampleEvent {
         func artifact(_ name: String, _ bucket: String, _ key: String) -> EventJSON {
             [
                 "name": .string(name),
-                "revision": nil,
+                "revision": .null,
                 "location": [
                     "type": "S3", "s3Location": ["bucketName": .string(bucket), "objectKey": .string(key)],
                 ],
@@ -181,7 +181,7 @@ extension SampleEvent {
                 "configurationItemStatus": "OK",
                 "resourceType": "AWS::EC2::Instance",
                 "resourceId": "i-00000000",
-                "resourceName": nil,
+                "resourceName": .null,
                 "ARN": "arn:\(v["partition"]):ec2:\(v["region"]):\(account):instance/i-00000000",
                 "awsRegion": "\(v["region"])",
                 "availabilityZone": "\(v["region"])a",
@@ -190,8 +190,8 @@ extension SampleEvent {
             ],
             "s3DeliverySummary": [
                 "s3BucketLocation": "config-bucket/AWSLogs/\(account)/Config/\(v["region"])/2016/10/6/example.json.gz",
-                "errorCode": nil,
-                "errorMessage": nil,
+                "errorCode": .null,
+                "errorMessage": .null,
             ],
             "notificationCreationTime": "2016-10-06T16:46:16.261Z",
             "messageType": "OversizedConfigurationItemChangeNotification",

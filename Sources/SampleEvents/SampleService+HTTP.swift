@@ -95,7 +95,7 @@ extension SampleEvent {
             "resourceId": "05c7jb",
             "stage": "\(v["stage"])",
             "requestId": "9f7d4c2e-6b1a-4f3e-8d2c-1a0b9c8d7e6f",
-            "identity": ["apiKey": nil, "sourceIp": "127.0.0.1", "clientCert": nil],
+            "identity": ["apiKey": .null, "sourceIp": "127.0.0.1", "clientCert": .null],
             "resourcePath": "/\(v["resource"])",
             "httpMethod": "\(v["method"])",
             "apiId": "\(v["restApiId"])",
@@ -131,10 +131,10 @@ extension SampleEvent {
         let headers = headerObjects(
             browserHeaders + [("Host", "1234567890.execute-api.\(v["dns-suffix"])")] + proxyTrailingHeaders)
         let identity: EventJSON = [
-            "cognitoIdentityPoolId": nil, "accountId": nil, "cognitoIdentityId": nil, "caller": nil,
-            "apiKey": nil, "apiKeyId": nil, "accessKey": nil, "sourceIp": "127.0.0.1",
-            "cognitoAuthenticationType": nil, "cognitoAuthenticationProvider": nil, "userArn": nil,
-            "userAgent": "Custom User Agent String", "user": nil,
+            "cognitoIdentityPoolId": .null, "accountId": .null, "cognitoIdentityId": .null, "caller": .null,
+            "apiKey": .null, "apiKeyId": .null, "accessKey": .null, "sourceIp": "127.0.0.1",
+            "cognitoAuthenticationType": .null, "cognitoAuthenticationProvider": .null, "userArn": .null,
+            "userAgent": "Custom User Agent String", "user": .null,
         ]
         let requestContext: EventJSON = [
             "accountId": "\(v["account-id"])",
@@ -282,8 +282,8 @@ extension SampleEvent {
                             "accessKey": "AKIAIOSFODNN7EXAMPLE",
                             "accountId": "\(v["account-id"])",
                             "callerId": "AIDACKCEVSQ6C2EXAMPLE",
-                            "cognitoIdentity": nil,
-                            "principalOrgId": nil,
+                            "cognitoIdentity": .null,
+                            "principalOrgId": .null,
                             "userArn": "arn:aws:iam::\(v["account-id"]):user/example-user",
                             "userId": "AIDACKCEVSQ6C2EXAMPLE",
                         ]

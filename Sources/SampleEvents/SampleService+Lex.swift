@@ -53,7 +53,7 @@ extension SampleEvent {
                 "invocationSource": "DialogCodeHook",
                 "userId": "John",
                 "sessionAttributes": [:],
-                "requestAttributes": nil,
+                "requestAttributes": .null,
                 "bot": ["name": .string(bot), "alias": "$LATEST", "version": "$LATEST"],
                 "outputDialogMode": "Text",
                 "currentIntent": [
@@ -112,7 +112,7 @@ extension SampleEvent {
                         ]
                     ],
                 ],
-                "proposedNextState": nil,
+                "proposedNextState": .null,
                 "requestAttributes": [:],
                 "sessionState": [
                     "activeContexts": [],
