@@ -128,8 +128,8 @@ public enum RoleReference: Sendable, Equatable, CustomStringConvertible {
     case arn(String)
     /// `!GetAtt R.Arn` / `!Ref R` of an `AWS::IAM::Role` in the template; `roleName` is its `RoleName` when set.
     case templateRole(logicalID: String, roleName: String?)
-    /// No `Role` on a SAM function: SAM creates a role whose logical id is `<Function>Role`; `logicalID` is that
-    /// role's logical id (e.g. "HelloRole" for function "Hello"), ready for `DescribeStackResource`.
+    /// No `Role` on a SAM function: SAM creates a role with logical id `<Function>Role`. `logicalID` is the
+    /// *function's* logical id (e.g. "Hello" for the role "HelloRole"); see `stackLogicalResourceID`.
     case implicitSAMRole(logicalID: String)
     /// A role name (serverless, or a non-ARN `Role`): `arn:aws:iam::<account>:role/<name>`.
     case name(String)
@@ -141,7 +141,7 @@ public enum RoleReference: Sendable, Equatable, CustomStringConvertible {
         case .templateRole(let logicalID, let roleName):
             if let roleName { return "template role \(logicalID) (RoleName \(roleName))" }
             return "template role \(logicalID)"
-        case .implicitSAMRole(let logicalID): return "SAM implicit role \(logicalID)"
+        case .implicitSAMRole(let logicalID): return "SAM implicit role \(logicalID)Role"
         case .name(let name): return "role \(name)"
         }
     }
@@ -150,7 +150,8 @@ public enum RoleReference: Sendable, Equatable, CustomStringConvertible {
     /// implicit `<Function>Role`; nil for ARNs and names.
     public var stackLogicalResourceID: String? {
         switch self {
-        case .templateRole(let logicalID, _), .implicitSAMRole(let logicalID): return logicalID
+        case .templateRole(let logicalID, _): return logicalID
+        case .implicitSAMRole(let functionLogicalID): return functionLogicalID + "Role"
         case .arn, .name: return nil
         }
     }

@@ -66,13 +66,13 @@ struct FunctionTests {
                 """
         let project = try Workspace(template).load()
         let roles = Dictionary(uniqueKeysWithValues: project.functions.map { ($0.logicalID, $0.role) })
-        #expect(roles["Implicit"] == .implicitSAMRole(logicalID: "ImplicitRole"))
+        #expect(roles["Implicit"] == .implicitSAMRole(logicalID: "Implicit"))
         #expect(roles["ByGetAtt"] == .templateRole(logicalID: "NamedRole", roleName: "named"))
         #expect(roles["ByRef"] == .templateRole(logicalID: "UnnamedRole", roleName: nil))
         #expect(roles["UnnamedByGetAtt"] == .templateRole(logicalID: "UnnamedRole", roleName: nil))
         #expect(roles["Literal"] == .arn("arn:aws:iam::999999999999:role/elsewhere"))
         #expect(roles["BySub"] == .templateRole(logicalID: "NamedRole", roleName: "named"))
-        #expect(roles["SharesImplicit"] == .implicitSAMRole(logicalID: "ImplicitRole"))
+        #expect(roles["SharesImplicit"] == .implicitSAMRole(logicalID: "Implicit"))
         #expect(roles["ByName"] == .name("plain-name"))
         #expect(roles["Conditional"] == .templateRole(logicalID: "NamedRole", roleName: "named"))
         #expect(roles["RawLambda"] == .templateRole(logicalID: "NamedRole", roleName: "named"))
@@ -81,7 +81,7 @@ struct FunctionTests {
             RoleReference.templateRole(logicalID: "NamedRole", roleName: "named").arn(accountID: "1")
                 == "arn:aws:iam::1:role/named"
         )
-        #expect(RoleReference.implicitSAMRole(logicalID: "ImplicitRole").stackLogicalResourceID == "ImplicitRole")
+        #expect(RoleReference.implicitSAMRole(logicalID: "Implicit").stackLogicalResourceID == "ImplicitRole")
     }
 
     @Test func propertiesAndDefaults() throws {

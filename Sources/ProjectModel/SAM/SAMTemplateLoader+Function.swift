@@ -127,7 +127,7 @@ extension SAMTemplateLoader {
         throws(ProjectError) -> RoleReference?
     {
         let missing: () throws(ProjectError) -> RoleReference? = { () throws(ProjectError) in
-            if isSAM { return .implicitSAMRole(logicalID: resource.logicalID + "Role") }
+            if isSAM { return .implicitSAMRole(logicalID: resource.logicalID) }
             throw ProjectError(
                 .missingProperty,
                 at: properties.location,
@@ -144,7 +144,7 @@ extension SAMTemplateLoader {
                     "Role refers to \(target.logicalID), which is a \(target.type), not an AWS::IAM::Role"
                 )
             }
-            if target.isImplicit { return .implicitSAMRole(logicalID: target.logicalID) }
+            if target.isImplicit { return .implicitSAMRole(logicalID: String(target.logicalID.dropLast(4))) }
             return .templateRole(logicalID: target.logicalID, roleName: try resolver.nameProperty(target, "RoleName"))
         }
         guard let value = try resolver.string(node) else { return try missing() }

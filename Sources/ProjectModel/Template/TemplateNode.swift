@@ -61,28 +61,6 @@ struct TemplateNode: Sendable {
         return (key, entries[0].value)
     }
 
-    /// A copy with a new path (and the same path prefix rewritten in every child).
-    func rebased(to newPath: String) -> TemplateNode {
-        var copy = self
-        copy.path = newPath
-        switch kind {
-        case .scalar: break
-        case .sequence(let elements):
-            copy.kind = .sequence(elements.enumerated().map { $0.element.rebased(to: "\(newPath)[\($0.offset)]") })
-        case .mapping(let entries):
-            copy.kind = .mapping(
-                entries.map {
-                    TemplateEntry(
-                        key: $0.key,
-                        keyLocation: $0.keyLocation,
-                        value: $0.value.rebased(to: TemplateNode.join(newPath, $0.key))
-                    )
-                }
-            )
-        }
-        return copy
-    }
-
     /// `parent.key`, or `key` at the root.
     static func join(_ parent: String, _ key: String) -> String {
         parent.isEmpty ? key : "\(parent).\(key)"
