@@ -19,6 +19,9 @@ public struct ProjectLoadOptions: Sendable {
     public var stage: String?
     /// serverless `${env:X}` values.
     public var environment: [String: String]
+    /// When no `templatePath` is given, use `.aws-sam/build/template.yaml` if it exists (what `sam local` does
+    /// after `sam build`); default false.
+    public var preferBuiltTemplate: Bool = false
     /// Where inline code (`InlineCode`, `Code.ZipFile`) is written; nil: a folder under the temporary directory.
     public var cacheDirectory: URL?
 

@@ -54,6 +54,10 @@ public enum ProjectLoader {
             guard isDirectory.boolValue else { return url }
             folder = url
         }
+        if options.templatePath == nil, options.preferBuiltTemplate {
+            let built = folder.appendingPathComponent(".aws-sam/build/template.yaml")
+            if FileManager.default.fileExists(atPath: built.path) { return built }
+        }
         for name in templateNames {
             let candidate = folder.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: candidate.path) { return candidate }

@@ -190,6 +190,9 @@ struct MalformedTemplateTests {
             kind: .unknownReference
         ),
         Case(
+            name: "duplicate key", template: oneFunction("      Timeout: 3\n      Timeout: 4\n"),
+            prefix: "template.yaml:8:7: duplicate key Timeout", kind: .syntax),
+        Case(
             name: "no Resources",
             template: "AWSTemplateFormatVersion: '2010-09-09'\nDescription: x\n",
             prefix: "template.yaml:1:1: Resources: the template has no Resources section",

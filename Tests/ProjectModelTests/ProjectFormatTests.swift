@@ -16,4 +16,17 @@ struct ProjectFormatTests {
         #expect(project.templateURL.lastPathComponent == "template.yaml")
         #expect(project.functions.count == 1)
     }
+
+    @Test func builtTemplateIsUsedOnlyWhenAskedFor() throws {
+        let built = oneFunction("").replacingOccurrences(of: "CodeUri: src", with: "CodeUri: Fn")
+        let workspace = try Workspace(
+            oneFunction(""), files: [".aws-sam/build/template.yaml": built, ".aws-sam/build/Fn/app.py": "x = 1\n"])
+        #expect(try workspace.load().templateURL.lastPathComponent == "template.yaml")
+        #expect(try workspace.load().functions[0].code == .directory(workspace.directory.appendingPathComponent("src")))
+        var options = ProjectLoadOptions(workingDirectory: workspace.directory)
+        options.preferBuiltTemplate = true
+        let project = try ProjectLoader.load(options)
+        #expect(project.functions[0].location.file == ".aws-sam/build/template.yaml")
+        #expect(project.functions[0].code.url.path.hasSuffix(".aws-sam/build/Fn"))
+    }
 }
