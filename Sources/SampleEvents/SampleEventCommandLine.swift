@@ -45,19 +45,21 @@ public enum SampleEventCommandLine {
         } catch {
             var message = "Error: \(error.message)\n"
             if error.isUnknownName {
-                message += "Run 'standin generate-event \(helpTarget(arguments, catalog)) --help' to see the choices.\n"
+                let command = (["standin generate-event"] + helpTarget(arguments, catalog) + ["--help"])
+                message += "Run '\(command.joined(separator: " "))' to see the choices.\n"
             }
             return ("", message, usageExitCode)
         }
     }
 
-    private static func helpTarget(_ arguments: [String], _ catalog: SampleEventCatalog) -> String {
+    /// The deepest valid level of `arguments` (nothing, the service, or service and event), for a help hint.
+    private static func helpTarget(_ arguments: [String], _ catalog: SampleEventCatalog) -> [String] {
         let positional = arguments.prefix { !$0.hasPrefix("-") }
-        guard let service = positional.first, catalog.service(named: service) != nil else { return "" }
+        guard let service = positional.first, catalog.service(named: service) != nil else { return [] }
         guard positional.count >= 2, let event = positional.dropFirst().first,
             catalog.service(named: service)?.event(named: event) != nil
-        else { return service }
-        return "\(service) \(event)"
+        else { return [service] }
+        return [service, event]
     }
 
     private static func parseOptions(_ arguments: [String], event: SampleEvent, service: SampleService)
