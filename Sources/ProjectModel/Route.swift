@@ -72,14 +72,15 @@ public struct Route: Sendable, Equatable {
     }
 }
 
-/// CORS settings of an API. Empty lists mean "not configured".
+/// CORS settings of an API, normalized the way SAM CLI reads them.
 ///
-/// REST (`Cors`): SAM's quoted strings are unquoted and comma lists split (`"'GET,POST'"` -> ["GET", "POST"]);
-/// `Cors: "'*'"` sets only the origin. HTTP (`CorsConfiguration`): `true` allows every origin, method and header.
+/// REST (`Cors`): SAM's quoted strings are unquoted and comma lists split (`"'GET,POST'"` -> GET, OPTIONS, POST);
+/// `Cors: "'*'"` sets the origin and allows every method. HTTP (`CorsConfiguration`): `true` allows any origin and
+/// every method. `allowMethods` is never empty: unset or `*` means every method, and OPTIONS is always included.
 public struct CORSSpec: Sendable, Equatable {
     /// Allowed origins, e.g. ["*"].
     public var allowOrigins: [String]
-    /// Allowed methods; empty: not configured (REST: API Gateway answers with the path's methods).
+    /// Allowed methods, upper case and sorted, OPTIONS included.
     public var allowMethods: [String]
     /// Allowed request headers.
     public var allowHeaders: [String]

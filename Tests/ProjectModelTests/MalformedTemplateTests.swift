@@ -193,6 +193,16 @@ struct MalformedTemplateTests {
             name: "duplicate key", template: oneFunction("      Timeout: 3\n      Timeout: 4\n"),
             prefix: "template.yaml:8:7: duplicate key Timeout", kind: .syntax),
         Case(
+            name: "unquoted Cors origin",
+            template: oneFunction(
+                "      Events:\n        Get:\n          Type: Api\n          Properties:\n"
+                    + "            Path: /\n            Method: get\n",
+                prefix: "Globals:\n  Api:\n    Cors: \"*\"\n"
+            ),
+            prefix: "template.yaml:3:11: Globals.Api.Cors: Cors must be a quoted string",
+            kind: .invalidValue
+        ),
+        Case(
             name: "no Resources",
             template: "AWSTemplateFormatVersion: '2010-09-09'\nDescription: x\n",
             prefix: "template.yaml:1:1: Resources: the template has no Resources section",

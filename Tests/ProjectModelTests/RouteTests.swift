@@ -9,16 +9,17 @@ struct RouteTests {
         return try ProjectLoader.load(ProjectLoadOptions(workingDirectory: directory))
     }
 
+    static let allMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
     static let restCORS = CORSSpec(
         allowOrigins: ["https://example.com"],
-        allowMethods: ["GET", "POST"],
+        allowMethods: ["GET", "OPTIONS", "POST"],
         allowHeaders: ["Content-Type", "X-Token"],
         maxAge: 600,
         allowCredentials: true
     )
     static let httpCORS = CORSSpec(
         allowOrigins: ["https://app.example.com"],
-        allowMethods: ["GET", "POST"],
+        allowMethods: ["GET", "OPTIONS", "POST"],
         allowHeaders: ["authorization"],
         exposeHeaders: ["x-request-id"],
         maxAge: 300,
@@ -40,7 +41,7 @@ struct RouteTests {
             functionLogicalID: "Hello",
             apiLogicalID: "ServerlessRestApi",
             stageName: "Prod",
-            cors: CORSSpec(allowOrigins: ["*"]),
+            cors: CORSSpec(allowOrigins: ["*"], allowMethods: allMethods),
             binaryMediaTypes: ["image/png"],
             eventName: "ImplicitGet"
         ),
@@ -95,7 +96,7 @@ struct RouteTests {
             functionLogicalID: "Hello",
             apiLogicalID: "ServerlessHttpApi",
             stageName: "$default",
-            cors: CORSSpec(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]),
+            cors: CORSSpec(allowOrigins: ["*"], allowMethods: allMethods),
             eventName: "ImplicitHttp"
         ),
         Route(

@@ -95,46 +95,68 @@ extension SAMTemplateLoader {
 
     // MARK: - CORS
 
-    /// SAM's REST `Cors`: a quoted origin string, or a map of quoted strings.
+    /// Every method API Gateway CORS can allow, sorted (SAM CLI's `Route.ANY_HTTP_METHODS`).
+    static let corsMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+
+    /// Normalizes `AllowMethods` as SAM CLI does: unset or `*` -> every method; else upper-cased, checked, with
+    /// OPTIONS added, sorted.
+    func corsMethods(_ methods: [String]?, node: TemplateNode) throws(ProjectError) -> [String] {
+        guard let methods, !methods.isEmpty, !methods.contains("*") else { return Self.corsMethods }
+        var normalized: Set<String> = ["OPTIONS"]
+        for method in methods {
+            let upper = method.trimmingCharacters(in: .whitespaces).uppercased()
+            guard Self.corsMethods.contains(upper) else {
+                throw error(.invalidValue, node, "\(upper) is not a valid CORS method")
+            }
+            normalized.insert(upper)
+        }
+        return normalized.sorted()
+    }
+
+    /// SAM's REST `Cors`: a quoted origin string (`"'*'"`), or a map of quoted strings.
     func restCORS(_ node: TemplateNode?) throws(ProjectError) -> CORSSpec? {
         guard let node, let value = try resolver.resolve(node) else { return nil }
-        func unquote(_ text: String) -> String {
+        func unquote(_ text: String, _ name: String) throws(ProjectError) -> String {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.count >= 2, trimmed.hasPrefix("'"), trimmed.hasSuffix("'") {
-                return String(trimmed.dropFirst().dropLast())
+            guard trimmed.count >= 2, trimmed.hasPrefix("'"), trimmed.hasSuffix("'") else {
+                throw error(
+                    .invalidValue, node,
+                    "\(name) must be a quoted string (\"'\(trimmed)'\" is correct, \"\(trimmed)\" is not)")
             }
-            return trimmed
+            return String(trimmed.dropFirst().dropLast())
         }
-        func list(_ member: JSONValue?) -> [String] {
-            guard let text = member?.scalarString else { return [] }
-            return unquote(text).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        func list(_ member: JSONValue?, _ name: String) throws(ProjectError) -> [String]? {
+            guard let text = member?.scalarString else { return nil }
+            return try unquote(text, name).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
         }
         switch value {
         case .string(let origin):
-            return CORSSpec(allowOrigins: [unquote(origin)])
+            return CORSSpec(allowOrigins: [try unquote(origin, "Cors")], allowMethods: Self.corsMethods)
         case .object(let members):
             guard let origin = members["AllowOrigin"]?.scalarString else {
                 throw error(.missingProperty, node, "Cors needs AllowOrigin (for example \"'*'\")")
             }
             var maxAge: Int?
             if let text = members["MaxAge"]?.scalarString {
-                guard let seconds = Int(unquote(text)) else {
+                guard let seconds = Int(try unquote(text, "Cors.MaxAge")) else {
                     throw error(.invalidValue, node, "Cors.MaxAge must be an integer")
                 }
                 maxAge = seconds
             }
             var credentials = false
             if let flag = members["AllowCredentials"] {
-                guard let text = flag.scalarString, ["true", "false"].contains(text.lowercased()) else {
+                guard let text = flag.scalarString,
+                    ["true", "false", "'true'", "'false'"].contains(text.lowercased())
+                else {
                     throw error(.invalidValue, node, "Cors.AllowCredentials must be true or false")
                 }
-                credentials = text.lowercased() == "true"
+                credentials = text.lowercased().contains("true")
             }
             return CORSSpec(
-                allowOrigins: [unquote(origin)],
-                allowMethods: list(members["AllowMethods"]),
-                allowHeaders: list(members["AllowHeaders"]),
+                allowOrigins: [try unquote(origin, "Cors.AllowOrigin")],
+                allowMethods: try corsMethods(try list(members["AllowMethods"], "Cors.AllowMethods"), node: node),
+                allowHeaders: try list(members["AllowHeaders"], "Cors.AllowHeaders") ?? [],
                 maxAge: maxAge,
                 allowCredentials: credentials
             )
@@ -143,19 +165,19 @@ extension SAMTemplateLoader {
         }
     }
 
-    /// HTTP API `CorsConfiguration`: `true` (allow everything) or a map of lists.
+    /// HTTP API `CorsConfiguration`: `true` (any origin, every method) or a map of lists.
     func httpCORS(_ node: TemplateNode?) throws(ProjectError) -> CORSSpec? {
         guard let node, let value = try resolver.resolve(node) else { return nil }
         switch value {
         case .bool(let enabled):
-            return enabled ? CORSSpec(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]) : nil
+            return enabled ? CORSSpec(allowOrigins: ["*"], allowMethods: Self.corsMethods) : nil
         case .object:
             func list(_ key: String) throws(ProjectError) -> [String] {
                 try stringList(node[key]) ?? []
             }
             return CORSSpec(
                 allowOrigins: try list("AllowOrigins"),
-                allowMethods: try list("AllowMethods"),
+                allowMethods: try corsMethods(try stringList(node["AllowMethods"]), node: node),
                 allowHeaders: try list("AllowHeaders"),
                 exposeHeaders: try list("ExposeHeaders"),
                 maxAge: try integer(node["MaxAge"]),
