@@ -29,6 +29,15 @@ struct EventValues: Sendable {
         values[name] ?? ""
     }
 
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>` from the event's `partition`, `region` and
+    /// `account-id` options (`aws`, `us-east-1`, `123456789012` when the event has no such option).
+    func arn(_ service: String, _ resource: String) -> String {
+        let partition = values["partition"] ?? "aws"
+        let region = values["region"] ?? "us-east-1"
+        let account = values["account-id"] ?? "123456789012"
+        return "arn:\(partition):\(service):\(region):\(account):\(resource)"
+    }
+
     /// The value as JSON text, parsed in key order.
     func json(_ name: String) throws(SampleEventError) -> EventJSON {
         let text = raw(name)
@@ -43,7 +52,9 @@ struct EventValues: Sendable {
         let text = raw(name)
         guard let value = Int(text), range.contains(value) else {
             throw .invalidValue(
-                option: name, value: text, reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound)"
+                option: name,
+                value: text,
+                reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound)"
             )
         }
         return value

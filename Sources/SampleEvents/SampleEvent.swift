@@ -9,7 +9,9 @@ public struct SampleEvent: Sendable {
     let build: @Sendable (EventValues) throws(SampleEventError) -> EventJSON
 
     init(
-        _ name: String, _ summary: String, options: [SampleOption] = [],
+        _ name: String,
+        _ summary: String,
+        options: [SampleOption] = [],
         build: @escaping @Sendable (EventValues) throws(SampleEventError) -> EventJSON
     ) {
         self.name = name

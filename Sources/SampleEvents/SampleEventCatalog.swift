@@ -11,7 +11,8 @@ public struct SampleEventCatalog: Sendable {
             .cloudWatch, .codeCommit, .codePipeline, .cognito, .config, .connect, .dynamoDB, .eventBridge,
             .kinesis, .lambda, .lex, .lexV2, .rekognition, .s3, .sageMaker, .ses, .sns, .sqs, .stepFunctions,
             .workMail,
-        ].sorted { $0.name < $1.name })
+        ].sorted { $0.name < $1.name }
+    )
 
     /// Creates a catalogue from services.
     public init(services: [SampleService]) {
@@ -29,14 +30,20 @@ public struct SampleEventCatalog: Sendable {
     ///   - event: the event name, e.g. `put`.
     ///   - options: option values by name without `--` (e.g. `["bucket": "photos"]`); others take their defaults.
     /// - Throws: ``SampleEventError`` for an unknown service, event or option, or an unusable value.
-    public func render(service: String, event: String, options: [String: String] = [:]) throws(SampleEventError)
+    public func render(
+        service: String,
+        event: String,
+        options: [String: String] = [:]
+    ) throws(SampleEventError)
         -> String
     {
         let sampleEvent = try lookUp(service: service, event: event)
         for name in options.keys.sorted() where sampleEvent.option(named: name) == nil {
             throw .unknownOption(
-                name, event: "\(service) \(event)",
-                suggestion: NameSuggestion.nearest(to: name, in: sampleEvent.options.map(\.name)))
+                name,
+                event: "\(service) \(event)",
+                suggestion: NameSuggestion.nearest(to: name, in: sampleEvent.options.map(\.name))
+            )
         }
         let values = EventValues(options: sampleEvent.options, given: options)
         return try sampleEvent.build(values).pretty()
@@ -48,8 +55,10 @@ public struct SampleEventCatalog: Sendable {
         let sampleService = try lookUp(service: service)
         guard let sampleEvent = sampleService.event(named: event) else {
             throw .unknownEvent(
-                event, service: service,
-                suggestion: NameSuggestion.nearest(to: event, in: sampleService.events.map(\.name)))
+                event,
+                service: service,
+                suggestion: NameSuggestion.nearest(to: event, in: sampleService.events.map(\.name))
+            )
         }
         return sampleEvent
     }

@@ -13,7 +13,10 @@ public enum SampleEventCommandLine {
     }
 
     /// Runs the command with `arguments` against `catalog`.
-    public static func run(arguments: [String], catalog: SampleEventCatalog)
+    public static func run(
+        arguments: [String],
+        catalog: SampleEventCatalog
+    )
         -> (output: String, errorOutput: String, exitCode: Int32)
     {
         let wantsHelp = arguments.contains { $0 == "--help" || $0 == "-h" }
@@ -62,7 +65,11 @@ public enum SampleEventCommandLine {
         return [service, event]
     }
 
-    private static func parseOptions(_ arguments: [String], event: SampleEvent, service: SampleService)
+    private static func parseOptions(
+        _ arguments: [String],
+        event: SampleEvent,
+        service: SampleService
+    )
         throws(SampleEventError) -> [String: String]
     {
         var options: [String: String] = [:]
@@ -82,8 +89,10 @@ public enum SampleEventCommandLine {
                 name = String(body)
                 guard event.option(named: name) != nil else {
                     throw .unknownOption(
-                        name, event: "\(service.name) \(event.name)",
-                        suggestion: NameSuggestion.nearest(to: name, in: event.options.map(\.name)))
+                        name,
+                        event: "\(service.name) \(event.name)",
+                        suggestion: NameSuggestion.nearest(to: name, in: event.options.map(\.name))
+                    )
                 }
                 guard index + 1 < arguments.count else { throw .missingValue(option: name) }
                 index += 1
@@ -127,7 +136,8 @@ public enum SampleEventCommandLine {
                 case .url: help += " (URL-encoded into the event)"
                 }
                 return ("--\(option.name) VALUE", "\(help) [default: \(option.default)]")
-            })
+            }
+        )
         return text
     }
 

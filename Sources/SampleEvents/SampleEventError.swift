@@ -29,7 +29,9 @@ public struct SampleEventError: Error, Sendable, Equatable, CustomStringConverti
     /// The option is not one the event takes.
     public static func unknownOption(_ name: String, event: String, suggestion: String?) -> SampleEventError {
         SampleEventError(
-            .unknownOption, "unknown option '--\(name)' for event '\(event)'" + didYouMean(suggestion.map { "--" + $0 }))
+            .unknownOption,
+            "unknown option '--\(name)' for event '\(event)'" + didYouMean(suggestion.map { "--" + $0 })
+        )
     }
 
     /// The option's value cannot be used.

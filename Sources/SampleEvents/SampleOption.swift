@@ -31,7 +31,10 @@ public struct SampleOption: Sendable, Equatable {
 extension SampleOption {
     static let accountID = SampleOption("account-id", default: "123456789012", help: "AWS account ID")
     static let partition = SampleOption(
-        "partition", default: "aws", help: "AWS partition in ARNs (aws, aws-cn, aws-us-gov)")
+        "partition",
+        default: "aws",
+        help: "AWS partition in ARNs (aws, aws-cn, aws-us-gov)"
+    )
     static let region = SampleOption("region", default: "us-east-1", help: "AWS Region")
 
     static func count(_ records: Int = 1) -> SampleOption {

@@ -1,33 +1,61 @@
 /// Alexa Skills Kit requests and Alexa Smart Home (v2) directives.
 extension SampleService {
     static let alexaSkillsKit = SampleService(
-        "alexa-skills-kit", "Alexa Skills Kit",
+        "alexa-skills-kit",
+        "Alexa Skills Kit",
         events: [
             .alexa("end-session", "Alexa SessionEndedRequest", request: .sessionEnded),
-            .alexa("intent-answer", "Alexa IntentRequest for AnswerIntent", request: .intent("AnswerIntent", [("Answer", "2")])),
-            .alexa("intent-getnewfact", "Alexa IntentRequest for GetNewFactIntent", request: .intent("GetNewFactIntent", [])),
             .alexa(
-                "intent-mycoloris", "Alexa IntentRequest for MyColorIsIntent",
-                request: .intent("MyColorIsIntent", [("Color", "blue")])),
+                "intent-answer",
+                "Alexa IntentRequest for AnswerIntent",
+                request: .intent("AnswerIntent", [("Answer", "2")])
+            ),
             .alexa(
-                "intent-recipe", "Alexa IntentRequest for RecipeIntent", request: .intent("RecipeIntent", [("Item", "snowball")])),
+                "intent-getnewfact",
+                "Alexa IntentRequest for GetNewFactIntent",
+                request: .intent("GetNewFactIntent", [])
+            ),
+            .alexa(
+                "intent-mycoloris",
+                "Alexa IntentRequest for MyColorIsIntent",
+                request: .intent("MyColorIsIntent", [("Color", "blue")])
+            ),
+            .alexa(
+                "intent-recipe",
+                "Alexa IntentRequest for RecipeIntent",
+                request: .intent("RecipeIntent", [("Item", "snowball")])
+            ),
             .alexa("start-session", "Alexa LaunchRequest", request: .launch),
-        ])
+        ]
+    )
 
     static let alexaSmartHome = SampleService(
-        "alexa-smart-home", "Alexa Smart Home (payload version 2)",
+        "alexa-smart-home",
+        "Alexa Smart Home (payload version 2)",
         events: [
             .smartHome(
-                "smart-home-control-turn-off-request", "Alexa Smart Home TurnOffRequest",
-                namespace: "Alexa.ConnectedHome.Control", directive: "TurnOffRequest", withAppliance: true),
+                "smart-home-control-turn-off-request",
+                "Alexa Smart Home TurnOffRequest",
+                namespace: "Alexa.ConnectedHome.Control",
+                directive: "TurnOffRequest",
+                withAppliance: true
+            ),
             .smartHome(
-                "smart-home-control-turn-on-request", "Alexa Smart Home TurnOnRequest",
-                namespace: "Alexa.ConnectedHome.Control", directive: "TurnOnRequest", withAppliance: true),
+                "smart-home-control-turn-on-request",
+                "Alexa Smart Home TurnOnRequest",
+                namespace: "Alexa.ConnectedHome.Control",
+                directive: "TurnOnRequest",
+                withAppliance: true
+            ),
             .smartHome(
-                "smart-home-discovery-request", "Alexa Smart Home DiscoverAppliancesRequest",
-                namespace: "Alexa.ConnectedHome.Discovery", directive: "DiscoverAppliancesRequest",
-                withAppliance: false),
-        ])
+                "smart-home-discovery-request",
+                "Alexa Smart Home DiscoverAppliancesRequest",
+                namespace: "Alexa.ConnectedHome.Discovery",
+                directive: "DiscoverAppliancesRequest",
+                withAppliance: false
+            ),
+        ]
+    )
 }
 
 /// The kind of Alexa Skills Kit request.
@@ -41,7 +69,8 @@ extension SampleEvent {
     /// An Alexa Skills Kit request envelope.
     static func alexa(_ name: String, _ summary: String, request: AlexaRequest) -> SampleEvent {
         SampleEvent(
-            name, summary,
+            name,
+            summary,
             options: [
                 SampleOption("session-id", default: "123456789012", help: "Session ID suffix"),
                 SampleOption("user-id", default: "testUser", help: "User ID suffix"),
@@ -78,7 +107,8 @@ extension SampleEvent {
                             "name": .string(intent),
                             "slots": .object(slots.map { ($0.0, ["name": .string($0.0), "value": .string($0.1)]) }),
                         ]
-                    ))
+                    )
+                )
             }
             let application: EventJSON = ["applicationId": "amzn1.ask.skill.\(v["application-id"])"]
             let user: EventJSON = ["userId": "amzn1.ask.account.\(v["user-id"])"]
@@ -104,7 +134,13 @@ extension SampleEvent {
     }
 
     /// An Alexa Smart Home v2 directive.
-    static func smartHome(_ name: String, _ summary: String, namespace: String, directive: String, withAppliance: Bool)
+    static func smartHome(
+        _ name: String,
+        _ summary: String,
+        namespace: String,
+        directive: String,
+        withAppliance: Bool
+    )
         -> SampleEvent
     {
         SampleEvent(name, summary) { _ in
@@ -114,7 +150,8 @@ extension SampleEvent {
                     (
                         "appliance",
                         ["additionalApplianceDetails": [:], "applianceId": "example-appliance-id"]
-                    ))
+                    )
+                )
             }
             return [
                 "header": [

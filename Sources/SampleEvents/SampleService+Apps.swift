@@ -4,8 +4,10 @@ extension SampleService {
     static let cognito = SampleService("cognito", "Amazon Cognito Sync", events: [.cognitoSyncTrigger])
     static let connect = SampleService("connect", "Amazon Connect", events: [.connectContactFlow])
     static let sageMaker = SampleService(
-        "sagemaker", "Amazon SageMaker Ground Truth",
-        events: [.groundTruthAnnotationConsolidation, .groundTruthPreHuman])
+        "sagemaker",
+        "Amazon SageMaker Ground Truth",
+        events: [.groundTruthAnnotationConsolidation, .groundTruthPreHuman]
+    )
 }
 
 extension SampleEvent {
@@ -63,7 +65,9 @@ extension SampleEvent {
     }
 
     static let cognitoSyncTrigger = SampleEvent(
-        "sync-trigger", "Cognito Sync trigger", options: [.region]
+        "sync-trigger",
+        "Cognito Sync trigger",
+        options: [.region]
     ) { v in
         [
             "version": 2,
@@ -80,14 +84,15 @@ extension SampleEvent {
     }
 
     static let connectContactFlow = SampleEvent(
-        "contact-flow-event", "Amazon Connect contact flow Lambda invocation",
+        "contact-flow-event",
+        "Amazon Connect contact flow Lambda invocation",
         options: [
             .region, .partition, .accountID,
             SampleOption("contact-id", default: "5ca32fbd-8f92-46af-92a5-6b0f970f0efe", help: "Contact ID"),
             SampleOption("phone-number", default: "+11234567890", help: "Customer phone number"),
         ]
     ) { v in
-        let instance = "arn:\(v["partition"]):connect:\(v["region"]):\(v["account-id"]):instance/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+        let instance = v.arn("connect", "instance/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111")
         return [
             "Name": "ContactFlowEvent",
             "Details": [
@@ -112,23 +117,28 @@ extension SampleEvent {
     }
 
     static let groundTruthPreHuman = SampleEvent(
-        "ground-truth-pre-human", "SageMaker Ground Truth pre-annotation (PreHumanTask) request",
+        "ground-truth-pre-human",
+        "SageMaker Ground Truth pre-annotation (PreHumanTask) request",
         options: [
             .region, .partition, .accountID,
-            SampleOption("source-ref", default: "s3://sagemakerexample/object_to_annotate.jpg", help: "Object to label"),
+            SampleOption(
+                "source-ref",
+                default: "s3://sagemakerexample/object_to_annotate.jpg",
+                help: "Object to label"
+            ),
             SampleOption("labeling-job-name", default: "example-job", help: "Labeling job name"),
         ]
     ) { v in
         [
             "version": "2018-10-16",
-            "labelingJobArn":
-                "arn:\(v["partition"]):sagemaker:\(v["region"]):\(v["account-id"]):labeling-job/\(v["labeling-job-name"])",
+            "labelingJobArn": .string(v.arn("sagemaker", "labeling-job/\(v["labeling-job-name"])")),
             "dataObject": ["source-ref": "\(v["source-ref"])"],
         ]
     }
 
     static let groundTruthAnnotationConsolidation = SampleEvent(
-        "ground-truth-annotation-consolidation", "SageMaker Ground Truth annotation consolidation request",
+        "ground-truth-annotation-consolidation",
+        "SageMaker Ground Truth annotation consolidation request",
         options: [
             .region, .partition, .accountID,
             SampleOption("labeling-job-name", default: "example-job", help: "Labeling job name"),
@@ -136,20 +146,23 @@ extension SampleEvent {
             SampleOption("s3-output-path", default: "s3://sagemakerexample/output", help: "Job output path"),
             SampleOption("execution-role", default: "sagemaker-role", help: "Execution role name"),
             SampleOption(
-                "iteration-object-timestamp", default: "iteration-1/0/2019-09-06_18:35:03",
-                help: "Iteration folder and timestamp of the worker responses"),
+                "iteration-object-timestamp",
+                default: "iteration-1/0/2019-09-06_18:35:03",
+                help: "Iteration folder and timestamp of the worker responses"
+            ),
         ]
     ) { v in
         [
             "version": "2018-10-16",
-            "labelingJobArn":
-                "arn:\(v["partition"]):sagemaker:\(v["region"]):\(v["account-id"]):labeling-job/\(v["labeling-job-name"])",
+            "labelingJobArn": .string(v.arn("sagemaker", "labeling-job/\(v["labeling-job-name"])")),
             "labelCategories": ["label1", "label2"],
             "labelAttributeName": "\(v["label-attribute-name"])",
             "roleArn": "arn:\(v["partition"]):iam::\(v["account-id"]):role/\(v["execution-role"])",
             "payload": [
-                "s3Uri":
-                    "\(v["s3-output-path"])/\(v["labeling-job-name"])/annotations/consolidated-annotation/consolidation-request/\(v["iteration-object-timestamp"]).json"
+                "s3Uri": .string(
+                    "\(v["s3-output-path"])/\(v["labeling-job-name"])/annotations/consolidated-annotation/"
+                        + "consolidation-request/\(v["iteration-object-timestamp"]).json"
+                )
             ],
         ]
     }

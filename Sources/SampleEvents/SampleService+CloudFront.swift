@@ -1,43 +1,70 @@
 /// Lambda@Edge events for CloudFront, one per documented example function.
 extension SampleService {
     static let cloudFront = SampleService(
-        "cloudfront", "Amazon CloudFront (Lambda@Edge)",
+        "cloudfront",
+        "Amazon CloudFront (Lambda@Edge)",
         events: [
             .cloudFront("ab-test", "Viewer request for an A/B test", stage: .viewerRequest),
             .cloudFront(
-                "access-request-in-response", "Viewer response that reads the request", stage: .viewerResponse),
+                "access-request-in-response",
+                "Viewer response that reads the request",
+                stage: .viewerResponse
+            ),
             .cloudFront("http-redirect", "Viewer request to answer with an HTTP redirect", stage: .viewerRequest),
             .cloudFront(
-                "modify-querystring", "Viewer request whose query string is rewritten", stage: .viewerRequest,
-                querystring: "auth=test&foo=bar"),
+                "modify-querystring",
+                "Viewer request whose query string is rewritten",
+                stage: .viewerRequest,
+                querystring: "auth=test&foo=bar"
+            ),
             .cloudFront(
-                "modify-response-header", "Origin response whose headers are modified", stage: .originResponse,
-                options: false),
+                "modify-response-header",
+                "Origin response whose headers are modified",
+                stage: .originResponse,
+                options: false
+            ),
             .cloudFront(
-                "multiple-remote-calls-aggregate-response", "Origin request that aggregates remote calls",
-                stage: .originRequest, uri: "/forecast/Seattle:NewYork:Chicago:SanFrancisco"),
+                "multiple-remote-calls-aggregate-response",
+                "Origin request that aggregates remote calls",
+                stage: .originRequest,
+                uri: "/forecast/Seattle:NewYork:Chicago:SanFrancisco"
+            ),
             .cloudFront(
-                "normalize-querystring-to-improve-cache-hit", "Viewer request with a query string to normalise",
-                stage: .viewerRequest, querystring: "size=LARGE&color=RED"),
+                "normalize-querystring-to-improve-cache-hit",
+                "Viewer request with a query string to normalise",
+                stage: .viewerRequest,
+                querystring: "size=LARGE&color=RED"
+            ),
             .cloudFront(
-                "redirect-on-viewer-country", "Origin request redirected by viewer country", stage: .originRequest,
-                extraHeaders: [("cloudfront-viewer-country", "CloudFront-Viewer-Country", "US")]),
+                "redirect-on-viewer-country",
+                "Origin request redirected by viewer country",
+                stage: .originRequest,
+                extraHeaders: [("cloudfront-viewer-country", "CloudFront-Viewer-Country", "US")]
+            ),
             .cloudFront(
-                "redirect-unauthenticated-users", "Viewer request from a user without a session cookie",
-                stage: .viewerRequest),
+                "redirect-unauthenticated-users",
+                "Viewer request from a user without a session cookie",
+                stage: .viewerRequest
+            ),
             .cloudFront(
-                "response-generation", "Viewer request answered by a generated response", stage: .viewerRequest),
+                "response-generation",
+                "Viewer request answered by a generated response",
+                stage: .viewerRequest
+            ),
             .cloudFront(
-                "serve-object-on-viewer-device", "Origin request choosing an object by viewer device",
+                "serve-object-on-viewer-device",
+                "Origin request choosing an object by viewer device",
                 stage: .originRequest,
                 extraHeaders: [
                     ("cloudfront-is-desktop-viewer", "CloudFront-Is-Desktop-Viewer", "true"),
                     ("cloudfront-is-mobile-viewer", "CloudFront-Is-Mobile-Viewer", "false"),
                     ("cloudfront-is-smarttv-viewer", "CloudFront-Is-SmartTV-Viewer", "false"),
                     ("cloudfront-is-tablet-viewer", "CloudFront-Is-Tablet-Viewer", "false"),
-                ]),
+                ]
+            ),
             .cloudFront("simple-remote-call", "Viewer request that makes a remote call", stage: .viewerRequest),
-        ])
+        ]
+    )
 }
 
 /// The Lambda@Edge trigger an event is for.
@@ -51,8 +78,13 @@ enum CloudFrontStage: String {
 extension SampleEvent {
     /// A Lambda@Edge event (`Records[0].cf`), with `--uri` and `--method` unless `options` is false.
     static func cloudFront(
-        _ name: String, _ summary: String, stage: CloudFrontStage, uri: String = "/test", querystring: String = "",
-        extraHeaders: [(String, String, String)] = [], options: Bool = true
+        _ name: String,
+        _ summary: String,
+        stage: CloudFrontStage,
+        uri: String = "/test",
+        querystring: String = "",
+        extraHeaders: [(String, String, String)] = [],
+        options: Bool = true
     ) -> SampleEvent {
         let declared: [SampleOption] =
             options
@@ -89,7 +121,8 @@ extension SampleEvent {
                                 "sslProtocols": ["TLSv1.2"],
                             ]
                         ]
-                    ))
+                    )
+                )
             }
             var cf: [(String, EventJSON)] = [
                 (
@@ -116,7 +149,8 @@ extension SampleEvent {
                             "status": "200",
                             "statusDescription": "OK",
                         ]
-                    ))
+                    )
+                )
             }
             return ["Records": [["cf": .object(cf)]]]
         }

@@ -4,12 +4,17 @@ import Foundation
 /// AWS Batch and Step Functions.
 extension SampleService {
     static let cloudFormation = SampleService(
-        "cloudformation", "AWS CloudFormation (custom resources)", events: [.cloudFormationCreate])
+        "cloudformation",
+        "AWS CloudFormation (custom resources)",
+        events: [.cloudFormationCreate]
+    )
     static let codeCommit = SampleService("codecommit", "AWS CodeCommit", events: [.codeCommitRepository])
     static let codePipeline = SampleService("codepipeline", "AWS CodePipeline", events: [.codePipelineJob])
     static let config = SampleService(
-        "config", "AWS Config rules",
-        events: [.configItemChange, .configOversizedItemChange, .configPeriodicRule])
+        "config",
+        "AWS Config rules",
+        events: [.configItemChange, .configOversizedItemChange, .configPeriodicRule]
+    )
     static let batch = SampleService("batch", "AWS Batch", events: [.batchGetJob, .batchSubmitJob])
     static let stepFunctions = SampleService("stepfunctions", "AWS Step Functions", events: [.stepFunctionsError])
 }
@@ -35,18 +40,23 @@ private func configRuleEvent(_ v: EventValues, invokingEvent: EventJSON, ruleNam
 
 extension SampleEvent {
     static let cloudFormationCreate = SampleEvent(
-        "create-request", "CloudFormation custom resource Create request",
+        "create-request",
+        "CloudFormation custom resource Create request",
         options: [
             .accountID, .partition, .region,
             SampleOption("stack", default: "MyStack", help: "Stack name"),
         ]
     ) { v in
-        [
+        let stackID = v.arn("cloudformation", "stack/\(v["stack"])/1a2b3c4d-1234-5678-9abc-def012345678")
+        return [
             "RequestType": "Create",
             "ServiceToken": "arn:\(v["partition"]):lambda:\(v["region"]):\(v["account-id"]):function:lambda-function",
-            "ResponseURL":
-                "https://cloudformation-custom-resource-response-\(v["region"].replacingOccurrences(of: "-", with: "")).s3.amazonaws.com/arn%3Aaws%3Acloudformation%3A\(v["region"])%3A\(v["account-id"])%3Astack/\(v["stack"])/1a2b3c4d?X-Amz-Signature=EXAMPLE",
-            "StackId": "arn:\(v["partition"]):cloudformation:\(v["region"]):\(v["account-id"]):stack/\(v["stack"])/1a2b3c4d-1234-5678-9abc-def012345678",
+            "ResponseURL": .string(
+                "https://cloudformation-custom-resource-response-\(v["region"].replacingOccurrences(of: "-", with: ""))"
+                    + ".s3.amazonaws.com/" + PayloadEncoding.url(stackID).replacingOccurrences(of: "/", with: "%2F")
+                    + "%7CMyTestResource%7Cd2a5b8f5-1d11-4e37-9f5f-a1b2c3d4e5f6?X-Amz-Signature=EXAMPLE"
+            ),
+            "StackId": .string(stackID),
             "RequestId": "d2a5b8f5-1d11-4e37-9f5f-a1b2c3d4e5f6",
             "LogicalResourceId": "MyTestResource",
             "ResourceType": "Custom::TestResource",
@@ -60,7 +70,8 @@ extension SampleEvent {
     }
 
     static let codeCommitRepository = SampleEvent(
-        "repository", "CodeCommit repository trigger",
+        "repository",
+        "CodeCommit repository trigger",
         options: [
             .accountID, .partition, .region,
             SampleOption("repository", default: "my-repo", help: "Repository name"),
@@ -82,7 +93,8 @@ extension SampleEvent {
                     "eventName": "ReferenceChanges",
                     "eventPartNumber": 1,
                     "eventSource": "aws:codecommit",
-                    "eventSourceARN": "arn:\(v["partition"]):codecommit:\(v["region"]):\(v["account-id"]):\(v["repository"])",
+                    "eventSourceARN":
+                        "arn:\(v["partition"]):codecommit:\(v["region"]):\(v["account-id"]):\(v["repository"])",
                     "eventTime": "2019-03-12T20:58:25.400+0000",
                     "eventTotalParts": 1,
                     "eventTriggerConfigId": "0d17d6a4-efeb-46f3-b3ab-a63741badeb8",
@@ -95,7 +107,8 @@ extension SampleEvent {
     }
 
     static let codePipelineJob = SampleEvent(
-        "job", "CodePipeline Lambda invoke action job",
+        "job",
+        "CodePipeline Lambda invoke action job",
         options: [
             .accountID,
             SampleOption("input-bucket", default: "example-bucket", help: "Input artifact bucket"),
@@ -139,7 +152,8 @@ extension SampleEvent {
     }
 
     static let configItemChange = SampleEvent(
-        "item-change-notification", "Config rule triggered by a configuration item change",
+        "item-change-notification",
+        "Config rule triggered by a configuration item change",
         options: configOptions
     ) { v in
         let account = v["account-id"]
@@ -155,7 +169,10 @@ extension SampleEvent {
                 "resourceType": "AWS::EC2::Instance",
                 "tags": ["Foo": "Bar"],
                 "relationships": [
-                    ["resourceId": "eipalloc-00000000", "resourceType": "AWS::EC2::EIP", "name": "Is attached to ElasticIp"]
+                    [
+                        "resourceId": "eipalloc-00000000", "resourceType": "AWS::EC2::EIP",
+                        "name": "Is attached to ElasticIp",
+                    ]
                 ],
                 "configuration": ["foo": "bar"],
             ],
@@ -167,7 +184,8 @@ extension SampleEvent {
     }
 
     static let configOversizedItemChange = SampleEvent(
-        "oversized-item-change-notification", "Config rule triggered by an oversized configuration item change",
+        "oversized-item-change-notification",
+        "Config rule triggered by an oversized configuration item change",
         options: configOptions
     ) { v in
         let account = v["account-id"]
@@ -201,7 +219,9 @@ extension SampleEvent {
     }
 
     static let configPeriodicRule = SampleEvent(
-        "periodic-rule", "Config rule run on a schedule", options: configOptions
+        "periodic-rule",
+        "Config rule run on a schedule",
+        options: configOptions
     ) { v in
         let invoking: EventJSON = [
             "awsAccountId": "\(v["account-id"])",
@@ -221,7 +241,8 @@ extension SampleEvent {
     }
 
     static let stepFunctionsError = SampleEvent(
-        "error", "Step Functions error output (Error, Cause) as a Catch passes it on",
+        "error",
+        "Step Functions error output (Error, Cause) as a Catch passes it on",
         options: [
             SampleOption("error", default: "ErrorName", help: "Error name"),
             SampleOption("cause", default: "This is the cause of the error.", help: "Error cause"),

@@ -1,15 +1,18 @@
 /// CloudWatch Logs subscriptions, scheduled events and EventBridge custom events.
 extension SampleService {
     static let cloudWatch = SampleService(
-        "cloudwatch", "Amazon CloudWatch (Logs subscriptions, scheduled events)",
-        events: [.cloudWatchLogs, .scheduledEvent])
+        "cloudwatch",
+        "Amazon CloudWatch (Logs subscriptions, scheduled events)",
+        events: [.cloudWatchLogs, .scheduledEvent]
+    )
 
     static let eventBridge = SampleService("eventbridge", "Amazon EventBridge", events: [.eventBridgeCustom])
 }
 
 extension SampleEvent {
     static let cloudWatchLogs = SampleEvent(
-        "logs", "CloudWatch Logs subscription (awslogs.data is base64 of the gzipped DATA_MESSAGE JSON)",
+        "logs",
+        "CloudWatch Logs subscription (awslogs.data is base64 of the gzipped DATA_MESSAGE JSON)",
         options: [
             SampleOption("account-id", default: "123456789012", help: "Owner account ID"),
             SampleOption("log-group", default: "/aws/lambda/example", help: "Log group name"),
@@ -19,13 +22,20 @@ extension SampleEvent {
         ]
     ) { v throws(SampleEventError) in
         let message = cloudWatchLogsMessage(
-            owner: v["account-id"], logGroup: v["log-group"], logStream: v["log-stream"], message: v["message"],
-            count: try v.count())
-        return ["awslogs": ["data": .string(PayloadEncoding.base64(PayloadEncoding.gzip(Array(message.compact().utf8))))]]
+            owner: v["account-id"],
+            logGroup: v["log-group"],
+            logStream: v["log-stream"],
+            message: v["message"],
+            count: try v.count()
+        )
+        return [
+            "awslogs": ["data": .string(PayloadEncoding.base64(PayloadEncoding.gzip(Array(message.compact().utf8))))]
+        ]
     }
 
     static let scheduledEvent = SampleEvent(
-        "scheduled-event", "EventBridge (CloudWatch Events) scheduled rule event",
+        "scheduled-event",
+        "EventBridge (CloudWatch Events) scheduled rule event",
         options: [
             .accountID, .partition, .region,
             SampleOption("rule", default: "ExampleRule", help: "Rule name"),
@@ -45,7 +55,8 @@ extension SampleEvent {
     }
 
     static let eventBridgeCustom = SampleEvent(
-        "custom-event", "EventBridge custom event (as delivered to a rule target)",
+        "custom-event",
+        "EventBridge custom event (as delivered to a rule target)",
         options: [
             SampleOption("source", default: "com.example.orders", help: "Event source"),
             SampleOption("detail-type", default: "Order Placed", help: "Detail type"),

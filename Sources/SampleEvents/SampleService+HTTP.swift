@@ -1,8 +1,10 @@
 /// HTTP front doors: API Gateway (REST and HTTP APIs, authorizers), Application Load Balancer and Function URLs.
 extension SampleService {
     static let apiGateway = SampleService(
-        "apigateway", "Amazon API Gateway (REST and HTTP APIs, Lambda authorizers)",
-        events: [.apiGatewayAuthorizer, .apiGatewayProxy, .apiGatewayHTTPProxy, .apiGatewayRequestAuthorizer])
+        "apigateway",
+        "Amazon API Gateway (REST and HTTP APIs, Lambda authorizers)",
+        events: [.apiGatewayAuthorizer, .apiGatewayProxy, .apiGatewayHTTPProxy, .apiGatewayRequestAuthorizer]
+    )
 
     static let alb = SampleService("alb", "Application Load Balancer", events: [.albRequest])
 
@@ -10,7 +12,11 @@ extension SampleService {
 }
 
 private let bodyOption = SampleOption(
-    "body", default: #"{"test":"body"}"#, help: "Request body", encoding: .base64)
+    "body",
+    default: #"{"test":"body"}"#,
+    help: "Request body",
+    encoding: .base64
+)
 private let pathOption = SampleOption("path", default: "path/to/resource", help: "Request path (without leading /)")
 
 private let browserHeaders: [(String, String)] = [
@@ -53,9 +59,15 @@ private let exampleClientCert: EventJSON = [
     "validity": ["notBefore": "Aug 29 00:28:21 2020 GMT", "notAfter": "Aug  5 00:28:21 2120 GMT"],
 ]
 
+/// The `methodArn` an API Gateway authorizer receives.
+private func methodARN(_ v: EventValues) -> String {
+    v.arn("execute-api", "\(v["restApiId"])/\(v["stage"])/\(v["method"])/\(v["resource"])")
+}
+
 extension SampleEvent {
     static let apiGatewayAuthorizer = SampleEvent(
-        "authorizer", "API Gateway TOKEN Lambda authorizer request",
+        "authorizer",
+        "API Gateway TOKEN Lambda authorizer request",
         options: [
             .accountID, .partition, .region,
             SampleOption("stage", default: "prod", help: "Stage name"),
@@ -67,13 +79,13 @@ extension SampleEvent {
         [
             "type": "TOKEN",
             "authorizationToken": "incoming-client-token",
-            "methodArn":
-                "arn:\(v["partition"]):execute-api:\(v["region"]):\(v["account-id"]):\(v["restApiId"])/\(v["stage"])/\(v["method"])/\(v["resource"])",
+            "methodArn": .string(methodARN(v)),
         ]
     }
 
     static let apiGatewayRequestAuthorizer = SampleEvent(
-        "request-authorizer", "API Gateway REQUEST Lambda authorizer request (REST API)",
+        "request-authorizer",
+        "API Gateway REQUEST Lambda authorizer request (REST API)",
         options: [
             .accountID, .partition, .region,
             SampleOption("stage", default: "test", help: "Stage name"),
@@ -102,8 +114,7 @@ extension SampleEvent {
         ]
         return [
             "type": "REQUEST",
-            "methodArn":
-                "arn:\(v["partition"]):execute-api:\(v["region"]):\(v["account-id"]):\(v["restApiId"])/\(v["stage"])/\(v["method"])/\(v["resource"])",
+            "methodArn": .string(methodARN(v)),
             "resource": "/\(v["resource"])",
             "path": "/\(v["resource"])",
             "httpMethod": "\(v["method"])",
@@ -118,7 +129,8 @@ extension SampleEvent {
     }
 
     static let apiGatewayProxy = SampleEvent(
-        "aws-proxy", "API Gateway REST API proxy integration request (payload format 1.0)",
+        "aws-proxy",
+        "API Gateway REST API proxy integration request (payload format 1.0)",
         options: [
             bodyOption,
             SampleOption("stage", default: "prod", help: "Stage name"),
@@ -129,7 +141,8 @@ extension SampleEvent {
         ]
     ) { v in
         let headers = headerObjects(
-            browserHeaders + [("Host", "1234567890.execute-api.\(v["dns-suffix"])")] + proxyTrailingHeaders)
+            browserHeaders + [("Host", "1234567890.execute-api.\(v["dns-suffix"])")] + proxyTrailingHeaders
+        )
         let identity: EventJSON = [
             "cognitoIdentityPoolId": .null, "accountId": .null, "cognitoIdentityId": .null, "caller": .null,
             "apiKey": .null, "apiKeyId": .null, "accessKey": .null, "sourceIp": "127.0.0.1",
@@ -170,7 +183,8 @@ extension SampleEvent {
     }
 
     static let apiGatewayHTTPProxy = SampleEvent(
-        "http-api-proxy", "API Gateway HTTP API request (payload format 2.0)",
+        "http-api-proxy",
+        "API Gateway HTTP API request (payload format 2.0)",
         options: [
             bodyOption,
             SampleOption("stage", default: "$default", help: "Stage name"),
@@ -215,20 +229,27 @@ extension SampleEvent {
     }
 
     static let albRequest = SampleEvent(
-        "request", "Application Load Balancer request to a Lambda target",
+        "request",
+        "Application Load Balancer request to a Lambda target",
         options: [
             bodyOption,
             SampleOption("method", default: "POST", help: "HTTP method"),
             pathOption, .accountID,
-            SampleOption("dns-suffix", default: "us-east-2.elb.amazonaws.com", help: "Domain suffix for the Host header"),
+            SampleOption(
+                "dns-suffix",
+                default: "us-east-2.elb.amazonaws.com",
+                help: "Domain suffix for the Host header"
+            ),
         ]
     ) { v in
         let region = v["dns-suffix"].split(separator: ".").first.map(String.init) ?? "us-east-2"
         return [
             "requestContext": [
                 "elb": [
-                    "targetGroupArn":
-                        "arn:aws:elasticloadbalancing:\(region):\(v["account-id"]):targetgroup/lambda-target/1abc2d3e4f5a6b7c"
+                    "targetGroupArn": .string(
+                        "arn:aws:elasticloadbalancing:\(region):\(v["account-id"])"
+                            + ":targetgroup/lambda-target/1abc2d3e4f5a6b7c"
+                    )
                 ]
             ],
             "httpMethod": "\(v["method"])",
@@ -254,12 +275,17 @@ extension SampleEvent {
     }
 
     static let functionURL = SampleEvent(
-        "function-url", "Lambda Function URL request (payload format 2.0)",
+        "function-url",
+        "Lambda Function URL request (payload format 2.0)",
         options: [
             SampleOption("body", default: #"{"test":"body"}"#, help: "Request body (plain text)"),
             SampleOption("method", default: "POST", help: "HTTP method"),
             pathOption,
-            SampleOption("query", default: "parameter1=value1&parameter1=value2&parameter2=value", help: "Raw query string"),
+            SampleOption(
+                "query",
+                default: "parameter1=value1&parameter1=value2&parameter2=value",
+                help: "Raw query string"
+            ),
             SampleOption("auth-type", default: "NONE", help: "Function URL AuthType: NONE or AWS_IAM"),
             SampleOption("url-id", default: "abcdefghijklmnopqrstuvwxyz012345", help: "Function URL ID"),
             .accountID, .region,
@@ -288,7 +314,8 @@ extension SampleEvent {
                             "userId": "AIDACKCEVSQ6C2EXAMPLE",
                         ]
                     ]
-                ))
+                )
+            )
         }
         requestContext += [
             ("domainName", "\(v["url-id"]).lambda-url.\(v["region"]).on.aws"),

@@ -1,51 +1,93 @@
 /// Amazon Lex (V1) code hook events and Lex V2 code hook events.
 extension SampleService {
     static let lex = SampleService(
-        "lex", "Amazon Lex (V1)",
+        "lex",
+        "Amazon Lex (V1)",
         events: [
             .lexV1(
-                "book-car", "Lex BookCar dialog code hook", bot: "BookTrip", intent: "BookCar",
+                "book-car",
+                "Lex BookCar dialog code hook",
+                bot: "BookTrip",
+                intent: "BookCar",
                 slots: [
                     ("PickUpCity", "Chicago"), ("PickUpDate", "2030-11-08"), ("ReturnDate", "2030-11-10"),
                     ("DriverAge", "34"), ("CarType", "economy"),
-                ], transcript: "book a car in Chicago"),
+                ],
+                transcript: "book a car in Chicago"
+            ),
             .lexV1(
-                "book-hotel", "Lex BookHotel dialog code hook", bot: "BookTrip", intent: "BookHotel",
-                slots: [("Location", "Chicago"), ("CheckInDate", "2030-11-08"), ("Nights", "2"), ("RoomType", "queen")],
-                transcript: "book a hotel in Chicago"),
+                "book-hotel",
+                "Lex BookHotel dialog code hook",
+                bot: "BookTrip",
+                intent: "BookHotel",
+                slots: [
+                    ("Location", "Chicago"), ("CheckInDate", "2030-11-08"), ("Nights", "2"), ("RoomType", "queen"),
+                ],
+                transcript: "book a hotel in Chicago"
+            ),
             .lexV1(
-                "make-appointment", "Lex MakeAppointment dialog code hook", bot: "MakeAppointment",
+                "make-appointment",
+                "Lex MakeAppointment dialog code hook",
+                bot: "MakeAppointment",
                 intent: "MakeAppointment",
                 slots: [("AppointmentType", "whitening"), ("Date", "2030-09-15"), ("Time", "10:00")],
-                transcript: "i would like to book a whitening"),
+                transcript: "i would like to book a whitening"
+            ),
             .lexV1(
-                "order-flowers", "Lex OrderFlowers dialog code hook", bot: "OrderFlowers", intent: "OrderFlowers",
+                "order-flowers",
+                "Lex OrderFlowers dialog code hook",
+                bot: "OrderFlowers",
+                intent: "OrderFlowers",
                 slots: [("FlowerType", "roses"), ("PickupDate", "2030-10-01"), ("PickupTime", "10:00")],
-                transcript: "i would like to order some roses"),
-        ])
+                transcript: "i would like to order some roses"
+            ),
+        ]
+    )
 
     static let lexV2 = SampleService(
-        "lex-v2", "Amazon Lex V2",
+        "lex-v2",
+        "Amazon Lex V2",
         events: [
             .lexV2(
-                "banking-bot", "Lex V2 BankingBot CheckBalance fulfillment", bot: "BankingBot", intent: "CheckBalance",
+                "banking-bot",
+                "Lex V2 BankingBot CheckBalance fulfillment",
+                bot: "BankingBot",
+                intent: "CheckBalance",
                 slots: [("dateofBirth", "01/01/1990", "1990-01-01"), ("accountType", "savings", "Savings")],
-                transcript: "01/01/1990", source: "FulfillmentCodeHook"),
+                transcript: "01/01/1990",
+                source: "FulfillmentCodeHook"
+            ),
             .lexV2(
-                "book-car", "Lex V2 BookCar dialog code hook", bot: "BookTrip", intent: "BookCar",
+                "book-car",
+                "Lex V2 BookCar dialog code hook",
+                bot: "BookTrip",
+                intent: "BookCar",
                 slots: [("PickUpCity", "chicago", "Chicago"), ("CarType", "economy", "economy")],
-                transcript: "book a car in chicago", source: "DialogCodeHook"),
+                transcript: "book a car in chicago",
+                source: "DialogCodeHook"
+            ),
             .lexV2(
-                "book-hotel", "Lex V2 BookHotel dialog code hook", bot: "BookTrip", intent: "BookHotel",
+                "book-hotel",
+                "Lex V2 BookHotel dialog code hook",
+                bot: "BookTrip",
+                intent: "BookHotel",
                 slots: [("Location", "chicago", "Chicago"), ("Nights", "two", "2")],
-                transcript: "book a hotel in chicago for two nights", source: "DialogCodeHook"),
-        ])
+                transcript: "book a hotel in chicago for two nights",
+                source: "DialogCodeHook"
+            ),
+        ]
+    )
 }
 
 extension SampleEvent {
     /// A Lex V1 code hook input event (message version 1.0).
     static func lexV1(
-        _ name: String, _ summary: String, bot: String, intent: String, slots: [(String, String)], transcript: String
+        _ name: String,
+        _ summary: String,
+        bot: String,
+        intent: String,
+        slots: [(String, String)],
+        transcript: String
     ) -> SampleEvent {
         SampleEvent(name, summary) { _ in
             [
@@ -60,7 +102,9 @@ extension SampleEvent {
                     "name": .string(intent),
                     "slots": .object(slots.map { ($0.0, .string($0.1)) }),
                     "slotDetails": .object(
-                        slots.map { ($0.0, ["resolutions": [["value": .string($0.1)]], "originalValue": .string($0.1)]) }
+                        slots.map {
+                            ($0.0, ["resolutions": [["value": .string($0.1)]], "originalValue": .string($0.1)])
+                        }
                     ),
                     "confirmationStatus": "None",
                 ],
@@ -71,8 +115,13 @@ extension SampleEvent {
 
     /// A Lex V2 code hook input event (message version 1.0).
     static func lexV2(
-        _ name: String, _ summary: String, bot: String, intent: String, slots: [(String, String, String)],
-        transcript: String, source: String
+        _ name: String,
+        _ summary: String,
+        bot: String,
+        intent: String,
+        slots: [(String, String, String)],
+        transcript: String,
+        source: String
     ) -> SampleEvent {
         SampleEvent(name, summary) { _ in
             let slotValues: EventJSON = .object(
@@ -87,7 +136,8 @@ extension SampleEvent {
                             ],
                         ]
                     )
-                })
+                }
+            )
             let state = source == "FulfillmentCodeHook" ? "ReadyForFulfillment" : "InProgress"
             let intentValue: EventJSON = [
                 "name": .string(intent), "slots": slotValues, "state": .string(state), "confirmationState": "None",

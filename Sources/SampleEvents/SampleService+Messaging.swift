@@ -17,7 +17,8 @@ func exampleUUID(_ seed: String) -> String {
 
 extension SampleEvent {
     static let snsNotification = SampleEvent(
-        "notification", "SNS topic notification",
+        "notification",
+        "SNS topic notification",
         options: [
             .accountID, .partition, .region,
             SampleOption("topic", default: "ExampleTopic", help: "Topic name"),
@@ -41,10 +42,14 @@ extension SampleEvent {
                         "Timestamp": "1970-01-01T00:00:00.000Z",
                         "SignatureVersion": "1",
                         "Signature": "EXAMPLE",
-                        "SigningCertUrl":
-                            "https://sns.\(v["region"]).amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
-                        "UnsubscribeUrl":
-                            "https://sns.\(v["region"]).amazonaws.com/?Action=Unsubscribe&SubscriptionArn=\(topicARN):2bcfbf39-05c3-41de-beaa-fcfcc21c8f55",
+                        "SigningCertUrl": .string(
+                            "https://sns.\(v["region"]).amazonaws.com/"
+                                + "SimpleNotificationService-0000000000000000000000.pem"
+                        ),
+                        "UnsubscribeUrl": .string(
+                            "https://sns.\(v["region"]).amazonaws.com/?Action=Unsubscribe&SubscriptionArn="
+                                + "\(topicARN):2bcfbf39-05c3-41de-beaa-fcfcc21c8f55"
+                        ),
                         "MessageAttributes": [
                             "Test": ["Type": "String", "Value": "TestString"],
                             "TestBinary": ["Type": "Binary", "Value": "TestBinary"],
@@ -56,7 +61,8 @@ extension SampleEvent {
     }
 
     static let sqsReceiveMessage = SampleEvent(
-        "receive-message", "SQS batch of messages (md5OfBody is the MD5 of the body)",
+        "receive-message",
+        "SQS batch of messages (md5OfBody is the MD5 of the body)",
         options: [
             .partition, .region, .accountID,
             SampleOption("queue-name", default: "MyQueue", help: "Queue name"),
@@ -87,7 +93,8 @@ extension SampleEvent {
     }
 
     static let sesEmailReceiving = SampleEvent(
-        "email-receiving", "SES email receiving (Lambda action)",
+        "email-receiving",
+        "SES email receiving (Lambda action)",
         options: [
             .region, .partition, .accountID,
             SampleOption("dns-suffix", default: "us-east-1.amazonaws.com", help: "Domain suffix of the SMTP endpoint"),
@@ -98,9 +105,14 @@ extension SampleEvent {
             ("Return-Path", "<janedoe@example.com>"),
             (
                 "Received",
-                "from mailer.example.com (mailer.example.com [203.0.113.1]) by inbound-smtp.\(v["dns-suffix"]) with SMTP id \(messageID) for johndoe@example.com; Wed, 07 Oct 2015 12:34:56 +0000 (UTC)"
+                "from mailer.example.com (mailer.example.com [203.0.113.1]) by inbound-smtp.\(v["dns-suffix"])"
+                    + " with SMTP id \(messageID) for johndoe@example.com; Wed, 07 Oct 2015 12:34:56 +0000 (UTC)"
             ),
-            ("DKIM-Signature", "v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=example; h=mime-version:from:date:message-id:subject:to; bh=jX3F0bCAI7sIbkHyy3mLYO28ieDQz2R0P8HwQkklFj4=; b=sQwJ+LMe9RjkesGu+vqU56asvMhrLRRYrWCbVt6WJulueecwfEwRf9JVWgkBTKiL6m2hr70xDbPWDhtLdLO+jB3hzjVnXwK3pYIOHw3vxG6NtJ6o61XSUwjEsp9tdyxQjZf2HNYee873832l3K1EeSXKzxYk9Pwqcpi3dMC74ct9GukjIevf1H46hm1L2d9VYTL0LGZGHOAyMnHmEGB8ZExWbI+k6khpurTQQ4sp4PZPRlgHtnj3Zzv7nmpTo7dtPG5z5S9J+L+Ba7dixT0jn3HuhaJ9b+VThboo4YfsX9PMNhWWxGjVksSFOcGluPO7QutCPyoY4gbxtwkN9W69HA=="),
+            (
+                "DKIM-Signature",
+                "v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=example;"
+                    + " h=mime-version:from:date:message-id:subject:to; bh=EXAMPLEbodyhash=; b=EXAMPLEsignature="
+            ),
             ("MIME-Version", "1.0"),
             ("From", "Jane Doe <janedoe@example.com>"),
             ("Date", "Wed, 7 Oct 2015 12:34:56 -0700"),
@@ -150,7 +162,8 @@ extension SampleEvent {
     }
 
     static let workMailEmail = SampleEvent(
-        "email", "WorkMail email flow rule invocation",
+        "email",
+        "WorkMail email flow rule invocation",
         options: [
             SampleOption("flow-direction", default: "INBOUND", help: "INBOUND or OUTBOUND"),
             SampleOption("mail-from", default: "from@example.com", help: "Envelope MAIL FROM address"),

@@ -3,7 +3,10 @@ extension SampleService {
     static let s3 = SampleService("s3", "Amazon S3", events: [.s3BatchInvocation, .s3Delete, .s3Put])
 
     static let rekognition = SampleService(
-        "rekognition", "Amazon Rekognition (S3 object to analyse)", events: [.rekognitionS3Request])
+        "rekognition",
+        "Amazon Rekognition (S3 object to analyse)",
+        events: [.rekognitionS3Request]
+    )
 }
 
 private let bucketOption = SampleOption("bucket", default: "example-bucket", help: "Bucket name")
@@ -16,7 +19,8 @@ private func s3Notification(_ v: EventValues, eventName: String, count: Int, isP
         var object: [(String, EventJSON)] = [("key", "\(v["key"])")]
         if isPut {
             object += [
-                ("size", 1024), ("eTag", "0123456789abcdef0123456789abcdef"), ("versionId", "096fKKXTRTtl3on89fVO.nfljtsv6qko"),
+                ("size", 1024), ("eTag", "0123456789abcdef0123456789abcdef"),
+                ("versionId", "096fKKXTRTtl3on89fVO.nfljtsv6qko"),
             ]
         }
         object.append(("sequencer", .string(sequencer)))
@@ -49,28 +53,32 @@ private func s3Notification(_ v: EventValues, eventName: String, count: Int, isP
 
 extension SampleEvent {
     static let s3Put = SampleEvent(
-        "put", "S3 ObjectCreated:Put notification",
+        "put",
+        "S3 ObjectCreated:Put notification",
         options: [.region, .partition, bucketOption, keyOption, .count()]
     ) { v throws(SampleEventError) in
         s3Notification(v, eventName: "ObjectCreated:Put", count: try v.count(), isPut: true)
     }
 
     static let s3Delete = SampleEvent(
-        "delete", "S3 ObjectRemoved:Delete notification",
+        "delete",
+        "S3 ObjectRemoved:Delete notification",
         options: [.region, .partition, bucketOption, keyOption, .count()]
     ) { v throws(SampleEventError) in
         s3Notification(v, eventName: "ObjectRemoved:Delete", count: try v.count(), isPut: false)
     }
 
     static let rekognitionS3Request = SampleEvent(
-        "s3-request", "S3 ObjectCreated:Put notification for an image to analyse with Rekognition",
+        "s3-request",
+        "S3 ObjectCreated:Put notification for an image to analyse with Rekognition",
         options: [.region, .partition, bucketOption, keyOption]
     ) { v in
         s3Notification(v, eventName: "ObjectCreated:Put", count: 1, isPut: true)
     }
 
     static let s3BatchInvocation = SampleEvent(
-        "batch-invocation", "S3 Batch Operations Lambda invocation (schema 1.0)",
+        "batch-invocation",
+        "S3 Batch Operations Lambda invocation (schema 1.0)",
         options: [
             SampleOption("bucket-arn", default: "arn:aws:s3:::examplebucket", help: "Bucket ARN"),
             SampleOption("key", default: "test/key", help: "Object key", encoding: .url),

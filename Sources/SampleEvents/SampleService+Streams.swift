@@ -3,19 +3,27 @@ extension SampleService {
     static let dynamoDB = SampleService("dynamodb", "Amazon DynamoDB Streams", events: [.dynamoDBUpdate])
 
     static let kinesis = SampleService(
-        "kinesis", "Amazon Kinesis (Data Streams, Data Firehose, Data Analytics)",
+        "kinesis",
+        "Amazon Kinesis (Data Streams, Data Firehose, Data Analytics)",
         events: [
             .kinesisAnalytics, .kinesisAnalyticsCompressed, .kinesisAnalyticsDynamoDB, .kinesisAnalyticsKPL,
             .firehoseApacheLog, .firehoseCloudWatchLogsProcessor, .kinesisGetRecords, .kinesisFirehose,
             .firehoseStreamsAsSource, .firehoseSyslog,
-        ])
+        ]
+    )
 }
 
 private let sequenceOption = SampleOption(
-    "sequence", default: "49545115243490985018280067714973144582180062593244200961", help: "Sequence number")
+    "sequence",
+    default: "49545115243490985018280067714973144582180062593244200961",
+    help: "Sequence number"
+)
 private let partitionKeyOption = SampleOption("partition-key", default: "partitionKey-03", help: "Partition key")
 private let applicationOption = SampleOption(
-    "application", default: "example-application", help: "Kinesis Data Analytics application name")
+    "application",
+    default: "example-application",
+    help: "Kinesis Data Analytics application name"
+)
 private let streamOption = SampleOption("stream", default: "example-stream", help: "Kinesis stream name")
 private let firehoseData = "SGVsbG8sIHRoaXMgaXMgYSB0ZXN0IDEyMy4="
 
@@ -41,7 +49,8 @@ func sequenceNumber(_ base: String, plus offset: Int) -> String {
 
 extension SampleEvent {
     static let dynamoDBUpdate = SampleEvent(
-        "update", "DynamoDB Streams batch: records cycle INSERT, MODIFY and REMOVE",
+        "update",
+        "DynamoDB Streams batch: records cycle INSERT, MODIFY and REMOVE",
         options: [
             .accountID, .partition, .region,
             SampleOption("table", default: "ExampleTableWithStream", help: "Table name"),
@@ -49,8 +58,7 @@ extension SampleEvent {
         ]
     ) { v throws(SampleEventError) in
         let count = try v.count()
-        let streamARN =
-            "arn:\(v["partition"]):dynamodb:\(v["region"]):\(v["account-id"]):table/\(v["table"])/stream/2015-06-27T00:48:05.899"
+        let streamARN = v.arn("dynamodb", "table/\(v["table"])/stream/2015-06-27T00:48:05.899")
         let records: [EventJSON] = (0..<count).map { index in
             let id = "\(101 + index)"
             let sequence = "\(111 * (index + 1))"
@@ -90,7 +98,8 @@ extension SampleEvent {
     }
 
     static let kinesisGetRecords = SampleEvent(
-        "get-records", "Kinesis Data Streams batch of records",
+        "get-records",
+        "Kinesis Data Streams batch of records",
         options: [
             .region, .partition, .accountID, sequenceOption,
             SampleOption("data", default: "Hello, this is a test 123.", help: "Record data", encoding: .base64),
@@ -124,7 +133,8 @@ extension SampleEvent {
     }
 
     static let kinesisFirehose = SampleEvent(
-        "kinesis-firehose", "Data Firehose transformation request",
+        "kinesis-firehose",
+        "Data Firehose transformation request",
         options: [
             .partition, .region,
             SampleOption("data", default: firehoseData, help: "Record data, already base64-encoded"),
@@ -145,7 +155,8 @@ extension SampleEvent {
     }
 
     static let firehoseStreamsAsSource = SampleEvent(
-        "streams-as-source", "Data Firehose transformation request with a Kinesis stream as source",
+        "streams-as-source",
+        "Data Firehose transformation request with a Kinesis stream as source",
         options: [
             .partition, .region, partitionKeyOption,
             SampleOption("data", default: firehoseData, help: "Record data, already base64-encoded"),
@@ -175,33 +186,42 @@ extension SampleEvent {
     }
 
     static let firehoseApacheLog = SampleEvent(
-        "apachelog", "Data Firehose transformation request carrying an Apache log line",
+        "apachelog",
+        "Data Firehose transformation request carrying an Apache log line",
         options: [
             .region,
             SampleOption(
                 "data",
                 default: PayloadEncoding.base64(
-                    #"192.0.2.10 - - [07/Mar/2004:16:10:02 -0800] "GET /mailman/listinfo/hsdivision HTTP/1.1" 200 6291"#),
-                help: "Record data, already base64-encoded"),
+                    #"192.0.2.10 - - [07/Mar/2004:16:10:02 -0800] "GET /mailman/listinfo/hsdivision HTTP/1.1" 200 6291"#
+                ),
+                help: "Record data, already base64-encoded"
+            ),
         ]
     ) { v in
         firehoseRecords(region: v["region"], data: v["data"])
     }
 
     static let firehoseSyslog = SampleEvent(
-        "syslog", "Data Firehose transformation request carrying a syslog line",
+        "syslog",
+        "Data Firehose transformation request carrying a syslog line",
         options: [.region, SampleOption("data", default: firehoseData, help: "Record data, already base64-encoded")]
     ) { v in
         firehoseRecords(region: v["region"], data: v["data"])
     }
 
     static let firehoseCloudWatchLogsProcessor = SampleEvent(
-        "cloudwatch-logs-processor", "Data Firehose request carrying gzipped CloudWatch Logs subscription data",
+        "cloudwatch-logs-processor",
+        "Data Firehose request carrying gzipped CloudWatch Logs subscription data",
         options: [.region, .partition, .accountID]
     ) { v in
         let message = cloudWatchLogsMessage(
-            owner: v["account-id"], logGroup: "/aws/lambda/example", logStream: "2015/04/09/[$LATEST]0123456789abcdef",
-            message: "Hello from Lambda", count: 2)
+            owner: v["account-id"],
+            logGroup: "/aws/lambda/example",
+            logStream: "2015/04/09/[$LATEST]0123456789abcdef",
+            message: "Hello from Lambda",
+            count: 2
+        )
         let data = PayloadEncoding.base64(PayloadEncoding.gzip(Array(message.compact().utf8)))
         return [
             "invocationId": "invocationIdExample",
@@ -209,42 +229,61 @@ extension SampleEvent {
                 "arn:\(v["partition"]):firehose:\(v["region"]):\(v["account-id"]):deliverystream/example",
             "region": "\(v["region"])",
             "records": [
-                ["recordId": "49546986683135544286507457936321625675700192471156785154", "approximateArrivalTimestamp": 1_495_072_949_453, "data": "\(data)"]
+                [
+                    "recordId": "49546986683135544286507457936321625675700192471156785154",
+                    "approximateArrivalTimestamp": 1_495_072_949_453, "data": "\(data)",
+                ]
             ],
         ]
     }
 
     static let kinesisAnalytics = SampleEvent(
-        "analytics", "Kinesis Data Analytics preprocessing request",
+        "analytics",
+        "Kinesis Data Analytics preprocessing request",
         options: analyticsOptions(
             SampleOption(
-                "data", default: "This is a test from Kinesis Analytics", help: "Record data", encoding: .base64))
+                "data",
+                default: "This is a test from Kinesis Analytics",
+                help: "Record data",
+                encoding: .base64
+            )
+        )
     ) { v in
         analyticsEvent(v)
     }
 
     static let kinesisAnalyticsCompressed = SampleEvent(
-        "analytics-compressed", "Kinesis Data Analytics preprocessing request with gzipped data",
+        "analytics-compressed",
+        "Kinesis Data Analytics preprocessing request with gzipped data",
         options: analyticsOptions(
             SampleOption(
-                "data", default: PayloadEncoding.base64(PayloadEncoding.gzip(Array(#"{"test":"compressed data"}"#.utf8))),
-                help: "Record data, already gzipped and base64-encoded"))
+                "data",
+                default: PayloadEncoding.base64(PayloadEncoding.gzip(Array(#"{"test":"compressed data"}"#.utf8))),
+                help: "Record data, already gzipped and base64-encoded"
+            )
+        )
     ) { v in
         analyticsEvent(v)
     }
 
     static let kinesisAnalyticsDynamoDB = SampleEvent(
-        "analytics-dynamodb", "Kinesis Data Analytics preprocessing request with a JSON row",
+        "analytics-dynamodb",
+        "Kinesis Data Analytics preprocessing request with a JSON row",
         options: analyticsOptions(
             SampleOption(
-                "data", default: #"{"ROWTIME_TIMESTAMP":"2017-12-15 01:09:50.000","VEHICLEID":"5","VEHICLECOUNT":18}"#,
-                help: "Record data", encoding: .base64))
+                "data",
+                default: #"{"ROWTIME_TIMESTAMP":"2017-12-15 01:09:50.000","VEHICLEID":"5","VEHICLECOUNT":18}"#,
+                help: "Record data",
+                encoding: .base64
+            )
+        )
     ) { v in
         analyticsEvent(v)
     }
 
     static let kinesisAnalyticsKPL = SampleEvent(
-        "analytics-kpl", "Kinesis Data Analytics preprocessing request with KPL-aggregated records",
+        "analytics-kpl",
+        "Kinesis Data Analytics preprocessing request with KPL-aggregated records",
         options: analyticsOptions(nil)
     ) { v in
         var event = analyticsEvent(v)
@@ -254,12 +293,16 @@ extension SampleEvent {
                 [
                     analyticsRecord(
                         sequence: "49571347871967966406409637155186850213682522142927749122",
-                        shard: "shardId-000000000001", partitionKey: "partitionKey-01",
-                        data: PayloadEncoding.base64("40,aggregated record one\n41,aggregated record two\n")),
+                        shard: "shardId-000000000001",
+                        partitionKey: "partitionKey-01",
+                        data: PayloadEncoding.base64("40,aggregated record one\n41,aggregated record two\n")
+                    ),
                     analyticsRecord(
                         sequence: "49571347871967966406409637141563465152445265354688561154",
-                        shard: "shardId-000000000002", partitionKey: "partitionKey-02",
-                        data: PayloadEncoding.base64("4,aggregated record three\n")),
+                        shard: "shardId-000000000002",
+                        partitionKey: "partitionKey-02",
+                        data: PayloadEncoding.base64("4,aggregated record three\n")
+                    ),
                 ]
             )
             event = .object(members)
@@ -308,14 +351,23 @@ private func analyticsEvent(_ v: EventValues) -> EventJSON {
         "streamArn": "arn:\(v["partition"]):kinesis:\(v["region"]):\(v["account-id"]):stream/\(v["stream"])",
         "records": [
             analyticsRecord(
-                sequence: "49571347871967966406409637155186850213682522142927749122", shard: "shardId-000000000001",
-                partitionKey: "partitionKey-01", data: v["data"])
+                sequence: "49571347871967966406409637155186850213682522142927749122",
+                shard: "shardId-000000000001",
+                partitionKey: "partitionKey-01",
+                data: v["data"]
+            )
         ],
     ]
 }
 
 /// A CloudWatch Logs subscription `DATA_MESSAGE` (the JSON inside `awslogs.data`).
-func cloudWatchLogsMessage(owner: String, logGroup: String, logStream: String, message: String, count: Int)
+func cloudWatchLogsMessage(
+    owner: String,
+    logGroup: String,
+    logStream: String,
+    message: String,
+    count: Int
+)
     -> EventJSON
 {
     let events: [EventJSON] = (0..<count).map { index in

@@ -52,30 +52,51 @@ struct CatalogTests {
 
     /// SAM's option names and defaults for the events whose options we mirror.
     static let samOptionDefaults: [(String, String, [String: String])] = [
-        ("apigateway", "aws-proxy", [
-            "body": #"{"test":"body"}"#, "stage": "prod", "method": "POST", "resource": "/{proxy+}",
-            "path": "path/to/resource", "account-id": "123456789012", "dns-suffix": "us-east-1.amazonaws.com",
-        ]),
+        (
+            "apigateway", "aws-proxy",
+            [
+                "body": #"{"test":"body"}"#, "stage": "prod", "method": "POST", "resource": "/{proxy+}",
+                "path": "path/to/resource", "account-id": "123456789012", "dns-suffix": "us-east-1.amazonaws.com",
+            ]
+        ),
         ("apigateway", "http-api-proxy", ["stage": "$default", "method": "POST", "path": "path/to/resource"]),
-        ("apigateway", "authorizer", ["stage": "prod", "method": "POST", "resource": "{proxy+}", "restApiId": "example"]),
-        ("apigateway", "request-authorizer", [
-            "stage": "test", "method": "GET", "resource": "request", "restApiId": "abcdef123",
-        ]),
+        (
+            "apigateway", "authorizer",
+            ["stage": "prod", "method": "POST", "resource": "{proxy+}", "restApiId": "example"]
+        ),
+        (
+            "apigateway", "request-authorizer",
+            [
+                "stage": "test", "method": "GET", "resource": "request", "restApiId": "abcdef123",
+            ]
+        ),
         ("alb", "request", ["dns-suffix": "us-east-2.elb.amazonaws.com", "method": "POST"]),
         ("s3", "put", ["bucket": "example-bucket", "key": "test/key", "region": "us-east-1", "partition": "aws"]),
         ("s3", "batch-invocation", ["bucket-arn": "arn:aws:s3:::examplebucket", "key": "test/key"]),
         ("sqs", "receive-message", ["queue-name": "MyQueue", "body": "Hello from SQS!"]),
         ("sns", "notification", ["topic": "ExampleTopic", "subject": "example subject", "message": "example message"]),
-        ("kinesis", "get-records", [
-            "data": "Hello, this is a test 123.", "partition-key": "partitionKey-03",
-            "sequence": "49545115243490985018280067714973144582180062593244200961",
-        ]),
+        (
+            "kinesis", "get-records",
+            [
+                "data": "Hello, this is a test 123.", "partition-key": "partitionKey-03",
+                "sequence": "49545115243490985018280067714973144582180062593244200961",
+            ]
+        ),
         ("dynamodb", "update", ["table": "ExampleTableWithStream"]),
         ("cloudwatch", "scheduled-event", ["rule": "ExampleRule"]),
-        ("codecommit", "repository", ["repository": "my-repo", "trigger": "my-trigger", "custom-data": "this is custom data"]),
-        ("connect", "contact-flow-event", ["contact-id": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe", "phone-number": "+11234567890"]),
+        (
+            "codecommit", "repository",
+            ["repository": "my-repo", "trigger": "my-trigger", "custom-data": "this is custom data"]
+        ),
+        (
+            "connect", "contact-flow-event",
+            ["contact-id": "5ca32fbd-8f92-46af-92a5-6b0f970f0efe", "phone-number": "+11234567890"]
+        ),
         ("stepfunctions", "error", ["error": "ErrorName", "cause": "This is the cause of the error."]),
-        ("workmail", "email", ["flow-direction": "INBOUND", "mail-from": "from@example.com", "sender": "sender@example.com"]),
+        (
+            "workmail", "email",
+            ["flow-direction": "INBOUND", "mail-from": "from@example.com", "sender": "sender@example.com"]
+        ),
     ]
 
     @Test func catalogueHoldsSAMsServicesAndEventsPlusOurs() {
@@ -121,7 +142,9 @@ struct CatalogTests {
     static let topLevelKeys: [String: [String]] = {
         let records = ["Records"]
         let alexa = ["version", "session", "context", "request"]
-        let eventBridge = ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"]
+        let eventBridge = [
+            "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail",
+        ]
         let config = [
             "invokingEvent", "ruleParameters", "resultToken", "eventLeftScope", "executionRoleArn", "configRuleArn",
             "configRuleName", "configRuleId", "accountId", "version",
@@ -198,7 +221,9 @@ struct CatalogTests {
             ],
         ]
         for event in samCatalogue["alexa-skills-kit"] ?? [] { table["alexa-skills-kit \(event)"] = alexa }
-        for event in samCatalogue["alexa-smart-home"] ?? [] { table["alexa-smart-home \(event)"] = ["header", "payload"] }
+        for event in samCatalogue["alexa-smart-home"] ?? [] {
+            table["alexa-smart-home \(event)"] = ["header", "payload"]
+        }
         for event in samCatalogue["cloudfront"] ?? [] { table["cloudfront \(event)"] = records }
         for event in samCatalogue["config"] ?? [] { table["config \(event)"] = config }
         for event in ["analytics", "analytics-compressed", "analytics-dynamodb", "analytics-kpl"] {

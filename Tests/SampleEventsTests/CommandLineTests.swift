@@ -55,8 +55,14 @@ struct CommandLineTests {
         #expect(json["Records"]?.arrayValue?.count == 2)
         #expect(json.at("Records.1.s3.bucket.name")?.stringValue == "photos")
         #expect(json.at("Records.1.s3.object.key")?.stringValue == "a%3Db%20c.jpg")
-        #expect(result.output == (try SampleEventCatalog.standard.render(
-            service: "s3", event: "put", options: ["bucket": "photos", "key": "a=b c.jpg", "count": "2"])) + "\n")
+        #expect(
+            result.output
+                == (try SampleEventCatalog.standard.render(
+                    service: "s3",
+                    event: "put",
+                    options: ["bucket": "photos", "key": "a=b c.jpg", "count": "2"]
+                )) + "\n"
+        )
     }
 
     @Test func eventBridgeDetailOnTheCommandLine() throws {
@@ -79,8 +85,10 @@ struct CommandLineTests {
         (["s3", "put", "--bucket", "b", "extra"], "unexpected argument 'extra'"),
         (["s3", "--bogus"], "unexpected argument '--bogus'"),
         (["--bogus"], "unexpected argument '--bogus'"),
-        (["sqs", "receive-message", "--count", "0"],
-         "invalid value '0' for '--count': expected a whole number from 1 to 10000"),
+        (
+            ["sqs", "receive-message", "--count", "0"],
+            "invalid value '0' for '--count': expected a whole number from 1 to 10000"
+        ),
     ])
     func usageErrorsNameTheProblemAndExitWithTwo(arguments: [String], message: String) {
         let result = SampleEventCommandLine.run(arguments: arguments)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SampleEvents
 
@@ -32,73 +32,121 @@ struct ConformanceTests {
         "sourceKinesisStreamArn": "only when a Kinesis stream is the delivery stream's source",
         "records[].kinesisRecordMetadata": "only when a Kinesis stream is the delivery stream's source",
     ]
-    static let lexFreeForm: Set<String> = ["currentIntent.slots", "currentIntent.slotDetails", "sessionAttributes", "requestAttributes"]
+    static let lexFreeForm: Set<String> = [
+        "currentIntent.slots", "currentIntent.slotDetails", "sessionAttributes", "requestAttributes",
+    ]
 
     static let cases: [Case] = [
         Case(
-            fixture: "apigw-request.json", service: "apigateway", event: "aws-proxy",
+            fixture: "apigw-request.json",
+            service: "apigateway",
+            event: "aws-proxy",
             freeForm: proxyFreeForm.union(["requestContext.authorizer"]),
             optional: [
                 "requestContext.authorizer": "only with a Lambda or Cognito authorizer",
                 "requestContext.identity.clientCert": "only with mutual TLS",
-            ]),
+            ]
+        ),
         Case(
-            fixture: "apigw-v2-request-no-authorizer.json", service: "apigateway", event: "http-api-proxy",
-            freeForm: ["headers"]),
+            fixture: "apigw-v2-request-no-authorizer.json",
+            service: "apigateway",
+            event: "http-api-proxy",
+            freeForm: ["headers"]
+        ),
         Case(
-            fixture: "apigw-v2-request-jwt-authorizer.json", service: "apigateway", event: "http-api-proxy",
-            freeForm: proxyFreeForm.union(["requestContext.authorizer.jwt.claims"])),
+            fixture: "apigw-v2-request-jwt-authorizer.json",
+            service: "apigateway",
+            event: "http-api-proxy",
+            freeForm: proxyFreeForm.union(["requestContext.authorizer.jwt.claims"])
+        ),
         Case(fixture: "apigw-custom-auth-request.json", service: "apigateway", event: "authorizer"),
         Case(
-            fixture: "apigw-custom-auth-request-type-request.json", service: "apigateway",
-            event: "request-authorizer", freeForm: proxyFreeForm),
+            fixture: "apigw-custom-auth-request-type-request.json",
+            service: "apigateway",
+            event: "request-authorizer",
+            freeForm: proxyFreeForm
+        ),
         Case(
-            fixture: "alb-lambda-target-request-headers-only.json", service: "alb", event: "request",
-            freeForm: ["headers", "queryStringParameters"]),
+            fixture: "alb-lambda-target-request-headers-only.json",
+            service: "alb",
+            event: "request",
+            freeForm: ["headers", "queryStringParameters"]
+        ),
         Case(
-            fixture: "lambda-urls-request.json", service: "lambda", event: "function-url",
-            options: ["auth-type": "AWS_IAM"], freeForm: ["headers", "queryStringParameters"]),
+            fixture: "lambda-urls-request.json",
+            service: "lambda",
+            event: "function-url",
+            options: ["auth-type": "AWS_IAM"],
+            freeForm: ["headers", "queryStringParameters"]
+        ),
         Case(fixture: "s3-event.json", service: "s3", event: "put"),
         Case(fixture: "s3-event.json", service: "s3", event: "delete", optional: s3Optional),
         Case(fixture: "s3-event.json", service: "rekognition", event: "s3-request"),
         Case(fixture: "s3-batch-job-event-request-1.0.json", service: "s3", event: "batch-invocation"),
         Case(
-            fixture: "sqs-event.json", service: "sqs", event: "receive-message",
+            fixture: "sqs-event.json",
+            service: "sqs",
+            event: "receive-message",
             freeForm: ["Records[].messageAttributes"],
-            optional: ["Records[].md5OfMessageAttributes": "only when the message has attributes"]),
+            optional: ["Records[].md5OfMessageAttributes": "only when the message has attributes"]
+        ),
         Case(
-            fixture: "sns-event.json", service: "sns", event: "notification",
-            freeForm: ["Records[].Sns.MessageAttributes"]),
+            fixture: "sns-event.json",
+            service: "sns",
+            event: "notification",
+            freeForm: ["Records[].Sns.MessageAttributes"]
+        ),
         Case(
-            fixture: "dynamodb-event.json", service: "dynamodb", event: "update",
+            fixture: "dynamodb-event.json",
+            service: "dynamodb",
+            event: "update",
             freeForm: ["Records[].dynamodb.Keys", "Records[].dynamodb.NewImage", "Records[].dynamodb.OldImage"],
-            optional: ["Records[].userIdentity": "only for deletes made by Time to Live"]),
+            optional: ["Records[].userIdentity": "only for deletes made by Time to Live"]
+        ),
         Case(fixture: "kinesis-event.json", service: "kinesis", event: "get-records"),
         Case(fixture: "kinesis-firehose-event.json", service: "kinesis", event: "streams-as-source"),
         Case(
-            fixture: "kinesis-firehose-event.json", service: "kinesis", event: "kinesis-firehose",
-            optional: firehoseOptional),
+            fixture: "kinesis-firehose-event.json",
+            service: "kinesis",
+            event: "kinesis-firehose",
+            optional: firehoseOptional
+        ),
         Case(fixture: "kinesis-firehose-event.json", service: "kinesis", event: "syslog", optional: firehoseOptional),
         Case(
-            fixture: "kinesis-firehose-event.json", service: "kinesis", event: "cloudwatch-logs-processor",
-            optional: firehoseOptional),
+            fixture: "kinesis-firehose-event.json",
+            service: "kinesis",
+            event: "cloudwatch-logs-processor",
+            optional: firehoseOptional
+        ),
         Case(fixture: "cloudwatch-logs-event.json", service: "cloudwatch", event: "logs"),
         Case(
-            fixture: "ecr-image-push-event.json", service: "cloudwatch", event: "scheduled-event",
-            freeForm: ["detail"]),
+            fixture: "ecr-image-push-event.json",
+            service: "cloudwatch",
+            event: "scheduled-event",
+            freeForm: ["detail"]
+        ),
         Case(
-            fixture: "ecr-image-push-event.json", service: "eventbridge", event: "custom-event",
-            freeForm: ["detail"]),
+            fixture: "ecr-image-push-event.json",
+            service: "eventbridge",
+            event: "custom-event",
+            freeForm: ["detail"]
+        ),
         Case(fixture: "code-commit-event.json", service: "codecommit", event: "repository"),
         Case(
-            fixture: "codepipeline-job-event.json", service: "codepipeline", event: "job",
-            freeForm: ["CodePipeline.job.data.actionConfiguration.configuration"]),
+            fixture: "codepipeline-job-event.json",
+            service: "codepipeline",
+            event: "job",
+            freeForm: ["CodePipeline.job.data.actionConfiguration.configuration"]
+        ),
         Case(fixture: "config-event.json", service: "config", event: "periodic-rule"),
         Case(fixture: "config-event.json", service: "config", event: "item-change-notification"),
         Case(fixture: "config-event.json", service: "config", event: "oversized-item-change-notification"),
         Case(
-            fixture: "connect-event.json", service: "connect", event: "contact-flow-event",
-            freeForm: ["Details.Parameters", "Details.ContactData.Attributes"]),
+            fixture: "connect-event.json",
+            service: "connect",
+            event: "contact-flow-event",
+            freeForm: ["Details.Parameters", "Details.ContactData.Attributes"]
+        ),
         Case(fixture: "cognito-event.json", service: "cognito", event: "sync-trigger", freeForm: ["datasetRecords"]),
         Case(fixture: "ses-lambda-event.json", service: "ses", event: "email-receiving"),
         Case(fixture: "lex-event.json", service: "lex", event: "book-car", freeForm: lexFreeForm),

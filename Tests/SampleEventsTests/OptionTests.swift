@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import SampleEvents
 
@@ -8,7 +8,10 @@ import TestSupport
 struct OptionTests {
     @Test func s3PutTakesBucketRegionAndURLEncodedKey() throws {
         let json = try renderParsed(
-            "s3", "put", ["bucket": "photos", "key": "my photos/cat 1+2.jpg", "region": "eu-west-1"])
+            "s3",
+            "put",
+            ["bucket": "photos", "key": "my photos/cat 1+2.jpg", "region": "eu-west-1"]
+        )
         #expect(json.at("Records.0.s3.bucket.name")?.stringValue == "photos")
         #expect(json.at("Records.0.s3.bucket.arn")?.stringValue == "arn:aws:s3:::photos")
         #expect(json.at("Records.0.s3.object.key")?.stringValue == "my%20photos/cat%201%2B2.jpg")
@@ -48,8 +51,12 @@ struct OptionTests {
 
     @Test(arguments: ["0", "-1", "abc", "10001", ""])
     func badCountIsRejected(value: String) {
-        #expect(throws: SampleEventError.invalidValue(
-            option: "count", value: value, reason: "expected a whole number from 1 to 10000")
+        #expect(
+            throws: SampleEventError.invalidValue(
+                option: "count",
+                value: value,
+                reason: "expected a whole number from 1 to 10000"
+            )
         ) {
             try SampleEventCatalog.standard.render(service: "sqs", event: "receive-message", options: ["count": value])
         }
@@ -82,20 +89,28 @@ struct OptionTests {
 
     @Test func apiGatewayProxyTakesMethodPathStageAndResource() throws {
         let json = try renderParsed(
-            "apigateway", "aws-proxy", ["method": "GET", "path": "users/42", "stage": "dev", "account-id": "111122223333"])
+            "apigateway",
+            "aws-proxy",
+            ["method": "GET", "path": "users/42", "stage": "dev", "account-id": "111122223333"]
+        )
         #expect(json["httpMethod"]?.stringValue == "GET")
         #expect(json["path"]?.stringValue == "/users/42")
         #expect(json.at("requestContext.path")?.stringValue == "/dev/users/42")
         #expect(json.at("requestContext.accountId")?.stringValue == "111122223333")
         let authorizer = try renderParsed("apigateway", "authorizer", ["restApiId": "abc123", "region": "eu-west-2"])
         #expect(
-            authorizer["methodArn"]?.stringValue == "arn:aws:execute-api:eu-west-2:123456789012:abc123/prod/POST/{proxy+}")
+            authorizer["methodArn"]?.stringValue
+                == "arn:aws:execute-api:eu-west-2:123456789012:abc123/prod/POST/{proxy+}"
+        )
     }
 
     @Test func plainStringValuesAreJSONEscaped() throws {
         let message = "line 1\nline \"2\"\t\\ end \u{01}"
         let text = try SampleEventCatalog.standard.render(
-            service: "sns", event: "notification", options: ["message": message])
+            service: "sns",
+            event: "notification",
+            options: ["message": message]
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let records = try #require(object["Records"] as? [[String: Any]])
         #expect((records.first?["Sns"] as? [String: Any])?["Message"] as? String == message)
@@ -108,7 +123,10 @@ struct OptionTests {
         #expect(defaults.at("Records.0.md5OfBody")?.stringValue == "7b270e59b47ff90a553787216d55d91d")
         let body = "{\"order\": 1, \"note\": \"café\"}"
         let json = try renderParsed(
-            "sqs", "receive-message", ["body": body, "queue-name": "orders", "count": "2", "region": "us-west-2"])
+            "sqs",
+            "receive-message",
+            ["body": body, "queue-name": "orders", "count": "2", "region": "us-west-2"]
+        )
         for index in 0..<2 {
             #expect(json.at("Records.\(index).body")?.stringValue == body)
             #expect(json.at("Records.\(index).md5OfBody")?.stringValue == "4827f68852fafcfee17264d67e66ca0a")
@@ -121,16 +139,24 @@ struct OptionTests {
         guard let python = try TestPaths.requireVenvTool("python") else { return nil }
         let result = try runProcess(
             python.path,
-            ["-c", "import sys, gzip, base64; sys.stdout.buffer.write(gzip.decompress(base64.b64decode(sys.stdin.read())))"],
-            stdin: Data(base64.utf8), timeout: 60)
+            [
+                "-c",
+                "import sys, gzip, base64; "
+                    + "sys.stdout.buffer.write(gzip.decompress(base64.b64decode(sys.stdin.read())))",
+            ],
+            stdin: Data(base64.utf8),
+            timeout: 60
+        )
         #expect(result.status == 0, "\(result.stderrText)")
         return result.stdoutText
     }
 
     @Test func cloudWatchLogsDataIsBase64GzipOfTheSubscriptionMessage() throws {
         let json = try renderParsed(
-            "cloudwatch", "logs",
-            ["log-group": "/aws/lambda/orders", "message": "[INFO] \"hi\"", "count": "3", "account-id": "111122223333"])
+            "cloudwatch",
+            "logs",
+            ["log-group": "/aws/lambda/orders", "message": "[INFO] \"hi\"", "count": "3", "account-id": "111122223333"]
+        )
         let data = try #require(json.at("awslogs.data")?.stringValue)
         guard let text = try gunzip(data) else { return }
         let message = try #require(EventJSON.parse(text))
@@ -141,7 +167,11 @@ struct OptionTests {
         let events = try #require(message["logEvents"]?.arrayValue)
         #expect(events.count == 3)
         #expect(Set(events.compactMap { $0["id"]?.stringValue }).count == 3)
-        #expect(events.allSatisfy { $0["message"]?.stringValue == "[INFO] \"hi\"" && $0.keys == ["id", "timestamp", "message"] })
+        #expect(
+            events.allSatisfy {
+                $0["message"]?.stringValue == "[INFO] \"hi\"" && $0.keys == ["id", "timestamp", "message"]
+            }
+        )
         let processor = try renderParsed("kinesis", "cloudwatch-logs-processor", ["account-id": "111122223333"])
         let inner = try #require(processor.at("records.0.data")?.stringValue)
         #expect(try gunzip(inner).flatMap(EventJSON.parse)?["owner"]?.stringValue == "111122223333")
@@ -160,7 +190,8 @@ struct OptionTests {
     }
 
     @Test(arguments: [
-        ("test/key", "test/key"), ("a b", "a%20b"), ("ü+&=?#", "%C3%BC%2B%26%3D%3F%23"), ("A-Z_a.z~0/9", "A-Z_a.z~0/9"),
+        ("test/key", "test/key"), ("a b", "a%20b"), ("ü+&=?#", "%C3%BC%2B%26%3D%3F%23"),
+        ("A-Z_a.z~0/9", "A-Z_a.z~0/9"),
     ])
     func urlEncodingMatchesPythonQuote(input: String, expected: String) {
         #expect(PayloadEncoding.url(input) == expected)
@@ -168,8 +199,13 @@ struct OptionTests {
 
     @Test func eventBridgeCustomEventTakesSourceDetailTypeAndDetailInOrder() throws {
         let json = try renderParsed(
-            "eventbridge", "custom-event",
-            ["source": "my.app", "detail-type": "User Signed Up", "detail": #"{"z":1,"a":[true,null,2.5],"m":{"é":"\u00e9"}}"#])
+            "eventbridge",
+            "custom-event",
+            [
+                "source": "my.app", "detail-type": "User Signed Up",
+                "detail": #"{"z":1,"a":[true,null,2.5],"m":{"é":"\u00e9"}}"#,
+            ]
+        )
         #expect(json["source"]?.stringValue == "my.app")
         #expect(json["detail-type"]?.stringValue == "User Signed Up")
         #expect(json["detail"]?.keys == ["z", "a", "m"])
@@ -177,7 +213,10 @@ struct OptionTests {
         #expect(json.at("detail.m.é")?.stringValue == "é")
         #expect(throws: SampleEventError.self) {
             try SampleEventCatalog.standard.render(
-                service: "eventbridge", event: "custom-event", options: ["detail": "{not json"])
+                service: "eventbridge",
+                event: "custom-event",
+                options: ["detail": "{not json"]
+            )
         }
     }
 
@@ -194,7 +233,11 @@ struct OptionTests {
         let noQuery = try renderParsed("lambda", "function-url", ["query": ""])
         #expect(noQuery["queryStringParameters"] == nil)
         #expect(throws: SampleEventError.self) {
-            try SampleEventCatalog.standard.render(service: "lambda", event: "function-url", options: ["auth-type": "JWT"])
+            try SampleEventCatalog.standard.render(
+                service: "lambda",
+                event: "function-url",
+                options: ["auth-type": "JWT"]
+            )
         }
     }
 
