@@ -8,6 +8,13 @@ public enum ProjectLoader {
     ]
 
     /// Loads the project described by `options`.
+    ///
+    /// Intrinsic functions are resolved with the parameters (overrides, then defaults) and pseudo-parameters.
+    /// Values that only exist once deployed get local stand-ins: `Ref` of a function, role, table, bucket, topic or
+    /// layer gives its name property (else the logical id; queues give a queue URL, topics and layers an ARN);
+    /// `Fn::GetAtt X.Arn` builds the ARN from region, account and that name; other attributes give
+    /// `"<LogicalId>.<Attribute>"`; `Fn::ImportValue name` gives the placeholder string `ImportValue:name`.
+    /// Only what functions and routes use is resolved, so `Outputs` and other resources cannot cause errors.
     /// - Throws: `ProjectError` naming the file, line, column and field of the first problem.
     public static func load(_ options: ProjectLoadOptions) throws(ProjectError) -> Project {
         let templateURL = try findTemplate(options)
