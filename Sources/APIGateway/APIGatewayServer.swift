@@ -64,7 +64,8 @@ public struct APIGatewayServer: Sendable {
     ///   - accessLog: called once per request, after the response is built.
     ///   - onServerRunning: called with the bound port once the server accepts connections.
     public init(
-        configuration: APIGatewayServerConfiguration = .init(), pipeline: GatewayPipeline,
+        configuration: APIGatewayServerConfiguration = .init(),
+        pipeline: GatewayPipeline,
         logger: Logger = Logger(label: "standin.apigateway"),
         accessLog: @escaping @Sendable (AccessLogEntry) -> Void = { _ in },
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -85,14 +86,21 @@ public struct APIGatewayServer: Sendable {
         let port = PortBox()
         let responder = CallbackResponder<GatewayRequestContext> { request, context in
             await Self.respond(
-                to: request, context: context, pipeline: pipeline, maxBody: maxBody, port: port.value,
-                accessLog: accessLog)
+                to: request,
+                context: context,
+                pipeline: pipeline,
+                maxBody: maxBody,
+                port: port.value,
+                accessLog: accessLog
+            )
         }
         let onRunning = self.onServerRunning
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: nil
+            ),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? 0
                 port.set(bound)
@@ -108,7 +116,11 @@ public struct APIGatewayServer: Sendable {
     }
 
     private static func respond(
-        to request: Request, context: GatewayRequestContext, pipeline: GatewayPipeline, maxBody: Int, port: Int?,
+        to request: Request,
+        context: GatewayRequestContext,
+        pipeline: GatewayPipeline,
+        maxBody: Int,
+        port: Int?,
         accessLog: @Sendable (AccessLogEntry) -> Void
     ) async -> Response {
         let start = ContinuousClock.now
@@ -117,7 +129,11 @@ public struct APIGatewayServer: Sendable {
         headers.reserveCapacity(request.headers.count)
         for field in request.headers { headers.append(HeaderField(field.name.rawName, field.value)) }
         var apiRequest = APIRequest(
-            method: request.method.rawValue, target: target, headers: headers, sourceIP: context.remoteAddress)
+            method: request.method.rawValue,
+            target: target,
+            headers: headers,
+            sourceIP: context.remoteAddress
+        )
         let outcome: GatewayPipeline.Outcome
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
             outcome = .init(response: .payloadTooLarge)
@@ -131,10 +147,14 @@ public struct APIGatewayServer: Sendable {
         let components = elapsed.components
         accessLog(
             AccessLogEntry(
-                method: apiRequest.method, path: apiRequest.path, status: outcome.response.status,
+                method: apiRequest.method,
+                path: apiRequest.path,
+                status: outcome.response.status,
                 functionLogicalID: outcome.functionLogicalID,
                 milliseconds: Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15,
-                diagnostic: outcome.diagnostic))
+                diagnostic: outcome.diagnostic
+            )
+        )
         return makeResponse(outcome.response, isHead: apiRequest.method == "HEAD")
     }
 

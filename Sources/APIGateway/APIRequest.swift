@@ -31,8 +31,12 @@ public struct APIRequest: Sendable {
 
     /// Creates a request; `target` may hold a query (`/p?a=1`).
     public init(
-        method: String, target: String, headers: [HeaderField] = [], body: [UInt8] = [],
-        sourceIP: String = "127.0.0.1", protocolVersion: String = "HTTP/1.1"
+        method: String,
+        target: String,
+        headers: [HeaderField] = [],
+        body: [UInt8] = [],
+        sourceIP: String = "127.0.0.1",
+        protocolVersion: String = "HTTP/1.1"
     ) {
         self.method = method.uppercased()
         if let question = target.firstIndex(of: "?") {
@@ -60,10 +64,13 @@ public struct APIRequest: Sendable {
         var items: [(name: String, value: String)] = []
         for part in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             if let equals = part.firstIndex(of: "=") {
-                items.append((
-                    PercentDecoding.decode(part[..<equals]) ?? String(part[..<equals]),
-                    PercentDecoding.decode(part[part.index(after: equals)...]) ?? String(part[part.index(after: equals)...])
-                ))
+                items.append(
+                    (
+                        PercentDecoding.decode(part[..<equals]) ?? String(part[..<equals]),
+                        PercentDecoding.decode(part[part.index(after: equals)...])
+                            ?? String(part[part.index(after: equals)...])
+                    )
+                )
             } else {
                 items.append((PercentDecoding.decode(part) ?? String(part), ""))
             }

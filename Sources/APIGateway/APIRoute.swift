@@ -37,9 +37,16 @@ public struct APIRoute: Sendable, Equatable {
 
     /// Creates a route.
     public init(
-        method: String, path: String, kind: APIKind, payloadFormatVersion: String? = nil, functionLogicalID: String,
-        apiID: String = "1234567890", stage: String? = nil, cors: CORSConfiguration? = nil,
-        authorizer: AuthorizerConfiguration? = nil, binaryMediaTypes: [String] = []
+        method: String,
+        path: String,
+        kind: APIKind,
+        payloadFormatVersion: String? = nil,
+        functionLogicalID: String,
+        apiID: String = "1234567890",
+        stage: String? = nil,
+        cors: CORSConfiguration? = nil,
+        authorizer: AuthorizerConfiguration? = nil,
+        binaryMediaTypes: [String] = []
     ) {
         self.method = method.uppercased()
         self.path = path
@@ -84,8 +91,12 @@ public struct CORSConfiguration: Sendable, Equatable {
 
     /// Creates a CORS configuration.
     public init(
-        allowOrigins: [String] = ["*"], allowMethods: [String] = ["*"], allowHeaders: [String] = [],
-        exposeHeaders: [String] = [], maxAge: Int? = nil, allowCredentials: Bool = false
+        allowOrigins: [String] = ["*"],
+        allowMethods: [String] = ["*"],
+        allowHeaders: [String] = [],
+        exposeHeaders: [String] = [],
+        maxAge: Int? = nil,
+        allowCredentials: Bool = false
     ) {
         self.allowOrigins = allowOrigins
         self.allowMethods = allowMethods
@@ -123,8 +134,13 @@ public struct AuthorizerConfiguration: Sendable, Equatable {
 
     /// Creates an authorizer configuration.
     public init(
-        name: String, functionLogicalID: String, type: AuthorizerType, identitySources: [String],
-        payloadFormatVersion: String? = nil, enableSimpleResponses: Bool = false, validationExpression: String? = nil
+        name: String,
+        functionLogicalID: String,
+        type: AuthorizerType,
+        identitySources: [String],
+        payloadFormatVersion: String? = nil,
+        enableSimpleResponses: Bool = false,
+        validationExpression: String? = nil
     ) {
         self.name = name
         self.functionLogicalID = functionLogicalID

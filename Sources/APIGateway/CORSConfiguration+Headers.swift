@@ -30,7 +30,8 @@ extension CORSConfiguration {
         let prefix = String(pattern[..<star]).asciiLowercased
         let suffix = String(pattern[pattern.index(after: star)...]).asciiLowercased
         let candidate = origin.asciiLowercased
-        return candidate.count >= prefix.count + suffix.count && candidate.hasPrefix(prefix) && candidate.hasSuffix(suffix)
+        return candidate.count >= prefix.count + suffix.count && candidate.hasPrefix(prefix)
+            && candidate.hasSuffix(suffix)
     }
 
     /// The gateway's answer to a preflight: 204 (HTTP API) or 200 (REST) with the `Access-Control-Allow-*`

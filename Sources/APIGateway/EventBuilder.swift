@@ -7,7 +7,10 @@
 public enum EventBuilder {
     /// The event for the route's own payload format (REST 1.0, HTTP API 1.0 or 2.0, function URL 2.0).
     public static func event(
-        for request: APIRequest, match: RouteMatch, context: EventContext, authorizer: AuthorizerOutput? = nil
+        for request: APIRequest,
+        match: RouteMatch,
+        context: EventContext,
+        authorizer: AuthorizerOutput? = nil
     ) -> [UInt8] {
         if match.route.usesPayloadV2 {
             return v2Event(for: request, match: match, context: context, authorizer: authorizer)
@@ -17,7 +20,10 @@ public enum EventBuilder {
 
     /// A payload 1.0 event (REST API, or HTTP API with `"version":"1.0"`).
     public static func v1Event(
-        for request: APIRequest, match: RouteMatch, context: EventContext, authorizer: AuthorizerOutput? = nil
+        for request: APIRequest,
+        match: RouteMatch,
+        context: EventContext,
+        authorizer: AuthorizerOutput? = nil
     ) -> [UInt8] {
         let route = match.route
         var writer = JSONWriter(capacity: 1024 + request.body.count * 4 / 3)
@@ -35,7 +41,10 @@ public enum EventBuilder {
 
     /// A payload 2.0 event (HTTP API, or a function URL).
     public static func v2Event(
-        for request: APIRequest, match: RouteMatch, context: EventContext, authorizer: AuthorizerOutput? = nil
+        for request: APIRequest,
+        match: RouteMatch,
+        context: EventContext,
+        authorizer: AuthorizerOutput? = nil
     ) -> [UInt8] {
         let route = match.route
         var writer = JSONWriter(capacity: 1024 + request.body.count * 4 / 3)
@@ -71,7 +80,10 @@ public enum EventBuilder {
 
     /// A `REQUEST` authorizer event: REST (v1 fields, no body), HTTP API payload 1.0 or 2.0.
     public static func requestAuthorizerEvent(
-        for request: APIRequest, match: RouteMatch, context: EventContext, identityValues: [String]
+        for request: APIRequest,
+        match: RouteMatch,
+        context: EventContext,
+        identityValues: [String]
     ) -> [UInt8] {
         let route = match.route
         let arn = methodARN(for: request, route: route, context: context)
@@ -155,8 +167,12 @@ public enum EventBuilder {
     }
 
     private static func writeV1Request(
-        _ writer: inout JSONWriter, _ request: APIRequest, _ match: RouteMatch, _ context: EventContext,
-        multiValue: Bool, emptyAsNull: Bool
+        _ writer: inout JSONWriter,
+        _ request: APIRequest,
+        _ match: RouteMatch,
+        _ context: EventContext,
+        multiValue: Bool,
+        emptyAsNull: Bool
     ) {
         let route = match.route
         writer.field("resource", route.path == "$default" ? request.path : route.path)
@@ -241,7 +257,10 @@ public enum EventBuilder {
     }
 
     private static func writeV1RequestContext(
-        _ writer: inout JSONWriter, _ request: APIRequest, _ match: RouteMatch, _ context: EventContext,
+        _ writer: inout JSONWriter,
+        _ request: APIRequest,
+        _ match: RouteMatch,
+        _ context: EventContext,
         authorizer: AuthorizerOutput?
     ) {
         let route = match.route
@@ -318,8 +337,12 @@ public enum EventBuilder {
     }
 
     private static func writeV2Request(
-        _ writer: inout JSONWriter, _ request: APIRequest, _ match: RouteMatch, _ context: EventContext,
-        authorizer: AuthorizerOutput?, includeStage: Bool
+        _ writer: inout JSONWriter,
+        _ request: APIRequest,
+        _ match: RouteMatch,
+        _ context: EventContext,
+        authorizer: AuthorizerOutput?,
+        includeStage: Bool
     ) {
         let route = match.route
         writer.field("routeKey", route.routeKey)

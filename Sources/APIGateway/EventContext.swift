@@ -19,8 +19,11 @@ public struct EventContext: Sendable {
 
     /// Creates a context; the defaults are a fresh request id and the current time.
     public init(
-        requestID: String = EventContext.makeRequestID(), timeEpochMilliseconds: Int64 = EventContext.nowMilliseconds(),
-        accountID: String = "123456789012", region: String = "us-east-1", serverPort: Int? = nil
+        requestID: String = EventContext.makeRequestID(),
+        timeEpochMilliseconds: Int64 = EventContext.nowMilliseconds(),
+        accountID: String = "123456789012",
+        region: String = "us-east-1",
+        serverPort: Int? = nil
     ) {
         self.requestID = requestID
         self.timeEpochMilliseconds = timeEpochMilliseconds
@@ -39,7 +42,13 @@ public struct EventContext: Sendable {
     /// A random lower-case UUID string.
     public static func makeRequestID() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let high = generator.next()
+        let low = generator.next()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (UInt64(index) * 8))
+            bytes[index + 8] = UInt8(truncatingIfNeeded: low >> (UInt64(index) * 8))
+        }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = Array("0123456789abcdef".utf8)

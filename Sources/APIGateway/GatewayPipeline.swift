@@ -25,8 +25,11 @@ public struct GatewayPipeline: Sendable {
 
     /// Creates a pipeline.
     public init(
-        routes: RouteTable, staticFiles: StaticFiles? = nil, invoker: any FunctionInvoking,
-        accountID: String = "123456789012", region: String = "us-east-1"
+        routes: RouteTable,
+        staticFiles: StaticFiles? = nil,
+        invoker: any FunctionInvoking,
+        accountID: String = "123456789012",
+        region: String = "us-east-1"
     ) {
         self.routes = routes
         self.staticFiles = staticFiles
@@ -42,7 +45,8 @@ public struct GatewayPipeline: Sendable {
         }
         if request.method == "OPTIONS" {
             let wanted = request.header("Access-Control-Request-Method")?.uppercased() ?? "OPTIONS"
-            if let candidate = routes.match(method: wanted, path: request.path) ?? routes.match(method: "ANY", path: request.path),
+            if let candidate = routes.match(method: wanted, path: request.path)
+                ?? routes.match(method: "ANY", path: request.path),
                 let cors = candidate.route.cors, cors.isPreflight(request, kind: candidate.route.kind)
             {
                 return Outcome(response: cors.preflightResponse(for: request, kind: candidate.route.kind))
@@ -60,7 +64,10 @@ public struct GatewayPipeline: Sendable {
             case .deny(var response, let diagnostic):
                 if route.kind != .rest, let cors = route.cors { cors.apply(to: &response, for: request) }
                 return Outcome(
-                    response: response, functionLogicalID: route.authorizer?.functionLogicalID, diagnostic: diagnostic)
+                    response: response,
+                    functionLogicalID: route.authorizer?.functionLogicalID,
+                    diagnostic: diagnostic
+                )
             }
         }
         let event = EventBuilder.event(for: request, match: match, context: context, authorizer: authorizerOutput)
@@ -70,9 +77,15 @@ public struct GatewayPipeline: Sendable {
             mapping = ResponseMapper.map(outcome, route: route, request: request)
         } catch {
             mapping = ResponseMapping(
-                response: .integrationFailure(route.kind), diagnostic: "function could not be invoked: \(error)")
+                response: .integrationFailure(route.kind),
+                diagnostic: "function could not be invoked: \(error)"
+            )
         }
         if route.kind != .rest, let cors = route.cors { cors.apply(to: &mapping.response, for: request) }
-        return Outcome(response: mapping.response, functionLogicalID: route.functionLogicalID, diagnostic: mapping.diagnostic)
+        return Outcome(
+            response: mapping.response,
+            functionLogicalID: route.functionLogicalID,
+            diagnostic: mapping.diagnostic
+        )
     }
 }

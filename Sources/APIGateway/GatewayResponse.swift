@@ -26,7 +26,10 @@ public struct GatewayResponse: Sendable, Equatable {
         writer.field(key, message)
         writer.endObject()
         return GatewayResponse(
-            status: status, headers: [HeaderField("Content-Type", "application/json")], body: writer.bytes)
+            status: status,
+            headers: [HeaderField("Content-Type", "application/json")],
+            body: writer.bytes
+        )
     }
 
     /// REST: 403 `Missing Authentication Token`; HTTP API: 404 `Not Found`.

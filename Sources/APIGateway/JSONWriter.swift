@@ -120,7 +120,9 @@ struct JSONWriter {
             case 0x08: bytes.append(contentsOf: [92, UInt8(ascii: "b")])
             case 0x0C: bytes.append(contentsOf: [92, UInt8(ascii: "f")])
             case 0..<0x20:
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)]])
+                bytes.append(contentsOf: [
+                    92, UInt8(ascii: "u"), 48, 48, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 15)],
+                ])
             default: bytes.append(byte)
             }
         }

@@ -29,7 +29,10 @@ public enum AuthorizerDecision: Sendable {
 public enum LambdaAuthorizer {
     /// Runs `match.route.authorizer` (which must be set) for `request`.
     public static func authorize(
-        _ request: APIRequest, match: RouteMatch, context: EventContext, invoker: any FunctionInvoking
+        _ request: APIRequest,
+        match: RouteMatch,
+        context: EventContext,
+        invoker: any FunctionInvoking
     ) async -> AuthorizerDecision {
         guard let configuration = match.route.authorizer else { return .allow(AuthorizerOutput(context: [])) }
         let route = match.route
@@ -49,9 +52,14 @@ public enum LambdaAuthorizer {
             event = EventBuilder.tokenAuthorizerEvent(token: token, methodARN: arn)
         } else {
             event = EventBuilder.requestAuthorizerEvent(
-                for: request, match: match, context: context, identityValues: identity)
+                for: request,
+                match: match,
+                context: context,
+                identityValues: identity
+            )
         }
-        let failure = route.kind == .rest
+        let failure =
+            route.kind == .rest
             ? GatewayResponse.message(500, nil) : GatewayResponse.message(500, "Internal Server Error")
         let outcome: FunctionInvocationOutcome
         do {
@@ -65,7 +73,9 @@ public enum LambdaAuthorizer {
             if message == "Unauthorized" { return .deny(unauthorized, diagnostic: nil) }
             return .deny(
                 failure,
-                diagnostic: "authorizer \(configuration.name) failed with \(errorType)" + (message.map { ": \($0)" } ?? ""))
+                diagnostic: "authorizer \(configuration.name) failed with \(errorType)"
+                    + (message.map { ": \($0)" } ?? "")
+            )
         }
         guard let answer, answer.objectMembers != nil else {
             return .deny(failure, diagnostic: "authorizer \(configuration.name) did not return a JSON object")
@@ -74,7 +84,10 @@ public enum LambdaAuthorizer {
     }
 
     static func decide(
-        _ answer: JSON, configuration: AuthorizerConfiguration, route: APIRoute, methodARN: String,
+        _ answer: JSON,
+        configuration: AuthorizerConfiguration,
+        route: APIRoute,
+        methodARN: String,
         failure: GatewayResponse
     ) -> AuthorizerDecision {
         let forbidden = GatewayResponse.message(403, "Forbidden")
@@ -88,7 +101,8 @@ public enum LambdaAuthorizer {
                         return .deny(
                             failure,
                             diagnostic: "authorizer \(configuration.name): context.\(name) must be a string, number "
-                                + "or boolean, got \(value.typeName)")
+                                + "or boolean, got \(value.typeName)"
+                        )
                     }
                     contextMembers.append((name, .string(text)))
                 }
@@ -97,14 +111,20 @@ public enum LambdaAuthorizer {
             }
         case let other?:
             return .deny(
-                failure, diagnostic: "authorizer \(configuration.name): context must be an object, got \(other.typeName)")
+                failure,
+                diagnostic: "authorizer \(configuration.name): context must be an object, got \(other.typeName)"
+            )
         }
         if route.kind != .rest && configuration.enableSimpleResponses && configuration.payloadFormatVersion != "1.0" {
             guard case .bool(let authorized)? = answer["isAuthorized"] else {
                 return .deny(
-                    failure, diagnostic: "authorizer \(configuration.name): isAuthorized must be a boolean")
+                    failure,
+                    diagnostic: "authorizer \(configuration.name): isAuthorized must be a boolean"
+                )
             }
-            return authorized ? .allow(AuthorizerOutput(principalID: nil, context: contextMembers)) : .deny(forbidden, diagnostic: nil)
+            return authorized
+                ? .allow(AuthorizerOutput(principalID: nil, context: contextMembers))
+                : .deny(forbidden, diagnostic: nil)
         }
         guard let policy = answer["policyDocument"], policy.objectMembers != nil else {
             return .deny(failure, diagnostic: "authorizer \(configuration.name): policyDocument is missing")
@@ -122,17 +142,23 @@ public enum LambdaAuthorizer {
                 route.kind == .rest
                     ? .message(403, "User is not authorized to access this resource with an explicit deny")
                     : forbidden,
-                diagnostic: nil)
+                diagnostic: nil
+            )
         case .implicitDeny:
             return .deny(
                 route.kind == .rest ? .message(403, "User is not authorized to access this resource") : forbidden,
-                diagnostic: nil)
+                diagnostic: nil
+            )
         }
     }
 
     /// The identity source values in configuration order, or nil when one is missing or empty.
     /// REST `TOKEN` authorizers default to the `Authorization` header.
-    static func identityValues(_ configuration: AuthorizerConfiguration, request: APIRequest, kind: APIKind) -> [String]? {
+    static func identityValues(
+        _ configuration: AuthorizerConfiguration,
+        request: APIRequest,
+        kind: APIKind
+    ) -> [String]? {
         var sources = configuration.identitySources
         if sources.isEmpty && kind == .rest { sources = ["method.request.header.Authorization"] }
         var values: [String] = []

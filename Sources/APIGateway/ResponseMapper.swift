@@ -21,7 +21,11 @@ public struct ResponseMapping: Sendable {
 /// `{"message":"Internal Server Error"}`.
 public enum ResponseMapper {
     /// Maps one invocation outcome for `route` (the request supplies `Accept` for REST binary decoding).
-    public static func map(_ outcome: FunctionInvocationOutcome, route: APIRoute, request: APIRequest) -> ResponseMapping {
+    public static func map(
+        _ outcome: FunctionInvocationOutcome,
+        route: APIRoute,
+        request: APIRequest
+    ) -> ResponseMapping {
         if let errorType = outcome.errorType {
             let message = JSON.parse(outcome.payload)?["errorMessage"]?.stringValue
             return failure(route, "function failed with \(errorType)" + (message.map { ": \($0)" } ?? ""))
@@ -48,7 +52,9 @@ public enum ResponseMapper {
         guard let value else { return .failure(Diagnostic("statusCode is missing")) }
         guard case .number(let number, let text) = value, number == number.rounded(), number >= 100, number <= 599
         else {
-            return .failure(Diagnostic("statusCode must be an integer HTTP status, got \(value.typeName) \(render(value))"))
+            return .failure(
+                Diagnostic("statusCode must be an integer HTTP status, got \(value.typeName) \(render(value))")
+            )
         }
         _ = text
         return .success(Int(number))
@@ -142,7 +148,8 @@ public enum ResponseMapper {
             if rest {
                 let contentType = headers.last { $0.name.caseInsensitiveEquals("Content-Type") }?.value ?? ""
                 let accept = request.header("Accept") ?? ""
-                decode = acceptMatches(accept, route.binaryMediaTypes)
+                decode =
+                    acceptMatches(accept, route.binaryMediaTypes)
                     || MediaTypes.matches(contentType, route.binaryMediaTypes)
             } else {
                 decode = true
@@ -175,8 +182,12 @@ public enum ResponseMapper {
             }
             return ResponseMapping(
                 response: GatewayResponse(
-                    status: 200, headers: [HeaderField("Content-Type", "application/json")], body: body),
-                diagnostic: nil)
+                    status: 200,
+                    headers: [HeaderField("Content-Type", "application/json")],
+                    body: body
+                ),
+                diagnostic: nil
+            )
         }
         let status: Int
         switch statusCode(json["statusCode"]) {

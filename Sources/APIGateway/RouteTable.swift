@@ -100,7 +100,10 @@ public struct RouteTable: Sendable {
             }
         }
         if let best {
-            return RouteMatch(route: best.entry.route, pathParameters: Self.parameters(best.entry.segments, requestSegments))
+            return RouteMatch(
+                route: best.entry.route,
+                pathParameters: Self.parameters(best.entry.segments, requestSegments)
+            )
         }
         let defaults = defaultRoutes.filter { $0.method == "ANY" || $0.method == method }
         if let route = defaults.first(where: { $0.method == method }) ?? defaults.first {

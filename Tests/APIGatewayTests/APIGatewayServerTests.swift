@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import APIGateway
 
@@ -59,18 +59,26 @@ struct APIGatewayServerTests {
 
     /// Starts a server, runs `body` with its base URL, then cancels it and checks that `run()` returned.
     static func withServer(
-        routes: [APIRoute], invoker: RecordingInvoker, staticFolder: String? = nil, maxBody: Int = 10 * 1024 * 1024,
-        log: LineLog? = nil, _ body: (String) async throws -> Void
+        routes: [APIRoute],
+        invoker: RecordingInvoker,
+        staticFolder: String? = nil,
+        maxBody: Int = 10 * 1024 * 1024,
+        log: LineLog? = nil,
+        _ body: (String) async throws -> Void
     ) async throws {
         let pipeline = GatewayPipeline(
-            routes: try RouteTable(routes: routes), staticFiles: staticFolder.flatMap(StaticFiles.init(folder:)),
-            invoker: invoker)
+            routes: try RouteTable(routes: routes),
+            staticFiles: staticFolder.flatMap(StaticFiles.init(folder:)),
+            invoker: invoker
+        )
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = APIGatewayServer(
-            configuration: .init(host: "127.0.0.1", port: 0, maxRequestBodySize: maxBody), pipeline: pipeline,
+            configuration: .init(host: "127.0.0.1", port: 0, maxRequestBodySize: maxBody),
+            pipeline: pipeline,
             logger: quietLogger,
             accessLog: { entry in log?.append(entry.description) },
-            onServerRunning: { continuation.yield($0) })
+            onServerRunning: { continuation.yield($0) }
+        )
         let task = Task { try await server.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestSupportError("server did not start") }
@@ -88,8 +96,10 @@ struct APIGatewayServerTests {
     @Test(.timeLimit(.minutes(1)))
     func restAndHTTPRoutesShareOnePort() async throws {
         let invoker = RecordingInvoker { function, _ in
-            let answer = function == "Http"
-                ? #"{"statusCode":201,"headers":{"Content-Type":"text/plain"},"cookies":["a=1","b=2; Path=/"],"body":"hi http"}"#
+            let answer =
+                function == "Http"
+                ? #"{"statusCode":201,"headers":{"Content-Type":"text/plain"},"#
+                    + #""cookies":["a=1","b=2; Path=/"],"body":"hi http"}"#
                 : #"{"statusCode":200,"multiValueHeaders":{"X-Multi":["1","2"]},"body":"hi rest"}"#
             return FunctionInvocationOutcome(payload: Array(answer.utf8))
         }
@@ -99,8 +109,10 @@ struct APIGatewayServerTests {
             APIRoute(method: "GET", path: "/rest/{proxy+}", kind: .rest, functionLogicalID: "Rest"),
         ]
         try await Self.withServer(routes: routes, invoker: invoker, log: log) { base in
-            let http = try await Self.curl(["-X", "POST", "-H", "Content-Type: application/json", "-H", "Cookie: s=1; t=2",
-                                            "--data-binary", #"{"x":1}"#, "\(base)/http/ann?q=1&q=2"])
+            let http = try await Self.curl([
+                "-X", "POST", "-H", "Content-Type: application/json", "-H", "Cookie: s=1; t=2",
+                "--data-binary", #"{"x":1}"#, "\(base)/http/ann?q=1&q=2",
+            ])
             #expect(http.status == 201)
             #expect(http.body == "hi http")
             #expect(http.headers("Set-Cookie") == ["a=1", "b=2; Path=/"])
@@ -146,7 +158,9 @@ struct APIGatewayServerTests {
         try await Self.withServer(routes: routes, invoker: invoker, maxBody: 1024) { base in
             let withLength = try await Self.curl(["--data-binary", "@\(big.path)", "\(base)/up"])
             #expect(withLength.status == 413)
-            let chunked = try await Self.curl(["-H", "Transfer-Encoding: chunked", "--data-binary", "@\(big.path)", "\(base)/up"])
+            let chunked = try await Self.curl([
+                "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(big.path)", "\(base)/up",
+            ])
             #expect(chunked.status == 413)
             let small = try await Self.curl(["--data-binary", "small", "\(base)/up"])
             #expect(small.status == 200)
@@ -159,7 +173,11 @@ struct APIGatewayServerTests {
         let (root, _) = try StaticFilesTests.makeSite()
         let invoker = RecordingInvoker(answer: #"{"statusCode":200,"body":"from function"}"#)
         let routes = [APIRoute(method: "ANY", path: "$default", kind: .http, functionLogicalID: "F")]
-        try await Self.withServer(routes: routes, invoker: invoker, staticFolder: root.appendingPathComponent("public").path) { base in
+        try await Self.withServer(
+            routes: routes,
+            invoker: invoker,
+            staticFolder: root.appendingPathComponent("public").path
+        ) { base in
             let css = try await Self.curl(["\(base)/css/site.css"])
             #expect(css.status == 200)
             #expect(css.body == "body{}")
@@ -185,11 +203,27 @@ struct APIGatewayServerTests {
             return FunctionInvocationOutcome(payload: Array(#"{"ok":true}"#.utf8))
         }
         let authorizer = AuthorizerConfiguration(
-            name: "A", functionLogicalID: "Auth", type: .request, identitySources: ["$request.header.Authorization"],
-            payloadFormatVersion: "2.0", enableSimpleResponses: true)
-        let cors = CORSConfiguration(allowOrigins: ["http://localhost:5173"], allowMethods: ["GET"], allowHeaders: ["authorization"])
+            name: "A",
+            functionLogicalID: "Auth",
+            type: .request,
+            identitySources: ["$request.header.Authorization"],
+            payloadFormatVersion: "2.0",
+            enableSimpleResponses: true
+        )
+        let cors = CORSConfiguration(
+            allowOrigins: ["http://localhost:5173"],
+            allowMethods: ["GET"],
+            allowHeaders: ["authorization"]
+        )
         let routes = [
-            APIRoute(method: "GET", path: "/secure", kind: .http, functionLogicalID: "F", cors: cors, authorizer: authorizer),
+            APIRoute(
+                method: "GET",
+                path: "/secure",
+                kind: .http,
+                functionLogicalID: "F",
+                cors: cors,
+                authorizer: authorizer
+            ),
             APIRoute(method: "GET", path: "/open", kind: .http, functionLogicalID: "F", cors: cors),
         ]
         try await Self.withServer(routes: routes, invoker: invoker) { base in

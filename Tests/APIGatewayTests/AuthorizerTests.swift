@@ -3,8 +3,13 @@ import Testing
 @testable import APIGateway
 
 struct AuthorizerTests {
-    static func policy(_ effect: String, _ resource: String, context: String = #"{"user":"ann","n":1,"ok":true}"#) -> String {
-        #"{"principalId":"user-1","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","#
+    static func policy(
+        _ effect: String,
+        _ resource: String,
+        context: String = #"{"user":"ann","n":1,"ok":true}"#
+    ) -> String {
+        #"{"principalId":"user-1","policyDocument":{"Version":"2012-10-17","#
+            + #""Statement":[{"Action":"execute-api:Invoke","#
             + #""Effect":"\#(effect)","Resource":"\#(resource)"}]},"context":\#(context)}"#
     }
 
@@ -19,11 +24,24 @@ struct AuthorizerTests {
     }
 
     static let tokenAuthorizer = AuthorizerConfiguration(
-        name: "TokenAuth", functionLogicalID: "Auth", type: .token,
-        identitySources: ["method.request.header.Authorization"])
+        name: "TokenAuth",
+        functionLogicalID: "Auth",
+        type: .token,
+        identitySources: ["method.request.header.Authorization"]
+    )
 
-    static func restPipeline(_ invoker: RecordingInvoker, authorizer: AuthorizerConfiguration = tokenAuthorizer) throws -> GatewayPipeline {
-        let route = APIRoute(method: "GET", path: "/pets/{id}", kind: .rest, functionLogicalID: "F", apiID: "api1", authorizer: authorizer)
+    static func restPipeline(
+        _ invoker: RecordingInvoker,
+        authorizer: AuthorizerConfiguration = tokenAuthorizer
+    ) throws -> GatewayPipeline {
+        let route = APIRoute(
+            method: "GET",
+            path: "/pets/{id}",
+            kind: .rest,
+            functionLogicalID: "F",
+            apiID: "api1",
+            authorizer: authorizer
+        )
         return GatewayPipeline(routes: try RouteTable(routes: [route]), invoker: invoker)
     }
 
@@ -43,12 +61,22 @@ struct AuthorizerTests {
 
     @Test func allowPassesContextAndPrincipal() async throws {
         let invoker = Self.invoker(Self.policy("Allow", "arn:aws:execute-api:us-east-1:123456789012:api1/*/GET/pets/*"))
-        let outcome = try await Self.restPipeline(invoker).handle(Self.get("/pets/1", [HeaderField("Authorization", "tok")]))
+        let outcome = try await Self.restPipeline(invoker).handle(
+            Self.get("/pets/1", [HeaderField("Authorization", "tok")])
+        )
         #expect(outcome.response.status == 200)
         let calls = invoker.invocations
         try #require(calls.count == 2)
-        #expect(calls[0].event == JSON.parse(Array(
-            #"{"type":"TOKEN","authorizationToken":"tok","methodArn":"arn:aws:execute-api:us-east-1:123456789012:api1/Prod/GET/pets/1"}"#.utf8)))
+        #expect(
+            calls[0].event
+                == JSON.parse(
+                    Array(
+                        (#"{"type":"TOKEN","authorizationToken":"tok","#
+                            + #""methodArn":"arn:aws:execute-api:us-east-1:123456789012:api1/Prod/GET/pets/1"}"#)
+                            .utf8
+                    )
+                )
+        )
         let authorizer = try #require(calls[1].event["requestContext"]?["authorizer"])
         #expect(authorizer["principalId"] == .string("user-1"))
         #expect(authorizer["user"] == .string("ann"))
@@ -66,20 +94,34 @@ struct AuthorizerTests {
         let deny = Self.invoker(Self.policy("Deny", "*"))
         let denied = try await Self.restPipeline(deny).handle(Self.get("/pets/1", [HeaderField("Authorization", "t")]))
         #expect(denied.response.status == 403)
-        #expect(Self.text(denied.response) == #"{"message":"User is not authorized to access this resource with an explicit deny"}"#)
-        let elsewhere = Self.invoker(Self.policy("Allow", "arn:aws:execute-api:us-east-1:123456789012:api1/Prod/POST/*"))
-        let implicit = try await Self.restPipeline(elsewhere).handle(Self.get("/pets/1", [HeaderField("Authorization", "t")]))
+        #expect(
+            Self.text(denied.response)
+                == #"{"message":"User is not authorized to access this resource with an explicit deny"}"#
+        )
+        let elsewhere = Self.invoker(
+            Self.policy("Allow", "arn:aws:execute-api:us-east-1:123456789012:api1/Prod/POST/*")
+        )
+        let implicit = try await Self.restPipeline(elsewhere).handle(
+            Self.get("/pets/1", [HeaderField("Authorization", "t")])
+        )
         #expect(implicit.response.status == 403)
         #expect(Self.text(implicit.response) == #"{"message":"User is not authorized to access this resource"}"#)
         #expect(elsewhere.invocations.count == 1)
     }
 
     @Test func authorizerErrorsAnd401FromUnauthorized() async throws {
-        let unauthorized = Self.invoker(#"{"errorMessage":"Unauthorized","errorType":"Error"}"#, authorizerError: "Error")
-        let outcome = try await Self.restPipeline(unauthorized).handle(Self.get("/pets/1", [HeaderField("Authorization", "t")]))
+        let unauthorized = Self.invoker(
+            #"{"errorMessage":"Unauthorized","errorType":"Error"}"#,
+            authorizerError: "Error"
+        )
+        let outcome = try await Self.restPipeline(unauthorized).handle(
+            Self.get("/pets/1", [HeaderField("Authorization", "t")])
+        )
         #expect(outcome.response.status == 401)
         let broken = Self.invoker(#"{"errorMessage":"boom","errorType":"TypeError"}"#, authorizerError: "TypeError")
-        let failed = try await Self.restPipeline(broken).handle(Self.get("/pets/1", [HeaderField("Authorization", "t")]))
+        let failed = try await Self.restPipeline(broken).handle(
+            Self.get("/pets/1", [HeaderField("Authorization", "t")])
+        )
         #expect(failed.response.status == 500)
         #expect(failed.diagnostic?.contains("boom") == true)
         let nonsense = Self.invoker(#"{"principalId":"x"}"#)
@@ -102,26 +144,40 @@ struct AuthorizerTests {
     @Test func restRequestAuthorizerEventMatchesFixture() async throws {
         guard let fixture = try Fixtures.awsLambdaGo("apigw-custom-auth-request-type-request.json") else { return }
         let configuration = AuthorizerConfiguration(
-            name: "ReqAuth", functionLogicalID: "Auth", type: .request,
-            identitySources: ["method.request.header.HeaderAuth1", "method.request.querystring.QueryString1"])
+            name: "ReqAuth",
+            functionLogicalID: "Auth",
+            type: .request,
+            identitySources: ["method.request.header.HeaderAuth1", "method.request.querystring.QueryString1"]
+        )
         let invoker = Self.invoker(Self.policy("Allow", "*"))
         let missing = try await Self.restPipeline(invoker, authorizer: configuration).handle(
-            Self.get("/pets/1", [HeaderField("HeaderAuth1", "v")]))
+            Self.get("/pets/1", [HeaderField("HeaderAuth1", "v")])
+        )
         #expect(missing.response.status == 401)
         let outcome = try await Self.restPipeline(invoker, authorizer: configuration).handle(
-            Self.get("/pets/1?QueryString1=queryValue1", [HeaderField("HeaderAuth1", "headerValue1")]))
+            Self.get("/pets/1?QueryString1=queryValue1", [HeaderField("HeaderAuth1", "headerValue1")])
+        )
         #expect(outcome.response.status == 200)
         let event = invoker.invocations[0].event
         let rules = ShapeRules(
-            maps: ["headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-                   "pathParameters", "stageVariables"],
+            maps: [
+                "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
+                "pathParameters", "stageVariables",
+            ],
             mayBeAbsent: ["requestContext.identity.clientCert"],
-            mayBeExtra: Set(["accessKey", "accountId", "apiKeyId", "caller", "cognitoAuthenticationProvider",
-                             "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId",
-                             "user", "userAgent", "userArn"].map { "requestContext.identity.\($0)" }
-                + ["requestContext.domainName", "requestContext.domainPrefix", "requestContext.extendedRequestId",
-                   "requestContext.protocol", "requestContext.requestTime", "requestContext.requestTimeEpoch"]),
-            mayBeNull: ["requestContext.identity.apiKey"])
+            mayBeExtra: Set(
+                [
+                    "accessKey", "accountId", "apiKeyId", "caller", "cognitoAuthenticationProvider",
+                    "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId",
+                    "user", "userAgent", "userArn",
+                ].map { "requestContext.identity.\($0)" }
+                    + [
+                        "requestContext.domainName", "requestContext.domainPrefix", "requestContext.extendedRequestId",
+                        "requestContext.protocol", "requestContext.requestTime", "requestContext.requestTimeEpoch",
+                    ]
+            ),
+            mayBeNull: ["requestContext.identity.apiKey"]
+        )
         #expect(rules.differences(event, fixture) == [])
         #expect(event["type"] == .string("REQUEST"))
         #expect(event["methodArn"] == .string("arn:aws:execute-api:us-east-1:123456789012:api1/Prod/GET/pets/1"))
@@ -130,16 +186,30 @@ struct AuthorizerTests {
 
     static func httpPipeline(_ invoker: RecordingInvoker, version: String, simple: Bool) throws -> GatewayPipeline {
         let configuration = AuthorizerConfiguration(
-            name: "HttpAuth", functionLogicalID: "Auth", type: .request,
+            name: "HttpAuth",
+            functionLogicalID: "Auth",
+            type: .request,
             identitySources: ["$request.header.Authorization", "$request.querystring.tenant"],
-            payloadFormatVersion: version, enableSimpleResponses: simple)
-        let route = APIRoute(method: "GET", path: "/my/{thing}", kind: .http, functionLogicalID: "F", apiID: "h1", authorizer: configuration)
+            payloadFormatVersion: version,
+            enableSimpleResponses: simple
+        )
+        let route = APIRoute(
+            method: "GET",
+            path: "/my/{thing}",
+            kind: .http,
+            functionLogicalID: "F",
+            apiID: "h1",
+            authorizer: configuration
+        )
         return GatewayPipeline(routes: try RouteTable(routes: [route]), invoker: invoker)
     }
 
     @Test func httpSimpleResponses() async throws {
         let allow = Self.invoker(#"{"isAuthorized":true,"context":{"role":"admin","level":3,"tags":["a"]}}"#)
-        let request = Self.get("/my/path?tenant=t1", [HeaderField("Authorization", "secret"), HeaderField("Cookie", "c=1")])
+        let request = Self.get(
+            "/my/path?tenant=t1",
+            [HeaderField("Authorization", "secret"), HeaderField("Cookie", "c=1")]
+        )
         let outcome = try await Self.httpPipeline(allow, version: "2.0", simple: true).handle(request)
         #expect(outcome.response.status == 200)
         let lambda = try #require(allow.invocations[1].event["requestContext"]?["authorizer"]?["lambda"])
@@ -151,7 +221,8 @@ struct AuthorizerTests {
         #expect(denied.response.status == 403)
         #expect(Self.text(denied.response) == #"{"message":"Forbidden"}"#)
         let missing = try await Self.httpPipeline(deny, version: "2.0", simple: true).handle(
-            Self.get("/my/path", [HeaderField("Authorization", "secret")]))
+            Self.get("/my/path", [HeaderField("Authorization", "secret")])
+        )
         #expect(missing.response.status == 401)
     }
 
@@ -159,11 +230,13 @@ struct AuthorizerTests {
         guard let fixture = try Fixtures.awsLambdaGo("apigw-v2-custom-authorizer-v2-request.json") else { return }
         let invoker = Self.invoker(#"{"isAuthorized":true}"#)
         _ = try await Self.httpPipeline(invoker, version: "2.0", simple: true).handle(
-            Self.get("/my/path?tenant=t1", [HeaderField("Authorization", "secret"), HeaderField("Cookie", "c=1")]))
+            Self.get("/my/path?tenant=t1", [HeaderField("Authorization", "secret"), HeaderField("Cookie", "c=1")])
+        )
         let event = invoker.invocations[0].event
         let rules = ShapeRules(
             maps: ["headers", "queryStringParameters", "pathParameters", "stageVariables"],
-            mayBeAbsent: ["requestContext.authentication"])
+            mayBeAbsent: ["requestContext.authentication"]
+        )
         #expect(rules.differences(event, fixture) == [])
         #expect(event["identitySource"] == .array([.string("secret"), .string("t1")]))
         #expect(event["routeArn"] == .string("arn:aws:execute-api:us-east-1:123456789012:h1/$default/GET/my/path"))
@@ -173,18 +246,26 @@ struct AuthorizerTests {
         guard let fixture = try Fixtures.awsLambdaGo("apigw-v2-custom-authorizer-v1-request.json") else { return }
         let invoker = Self.invoker(Self.policy("Allow", "arn:aws:execute-api:*:*:h1/*"))
         let outcome = try await Self.httpPipeline(invoker, version: "1.0", simple: false).handle(
-            Self.get("/my/path?tenant=t1", [HeaderField("Authorization", "secret")]))
+            Self.get("/my/path?tenant=t1", [HeaderField("Authorization", "secret")])
+        )
         #expect(outcome.response.status == 200)
         let event = invoker.invocations[0].event
         let rules = ShapeRules(
             maps: ["headers", "queryStringParameters", "pathParameters", "stageVariables"],
             mayBeAbsent: ["requestContext.identity.clientCert"],
-            mayBeExtra: Set(["accessKey", "accountId", "apiKeyId", "caller", "cognitoAuthenticationProvider",
-                             "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId",
-                             "user", "userAgent", "userArn"].map { "requestContext.identity.\($0)" }
-                + ["requestContext.domainName", "requestContext.domainPrefix", "requestContext.extendedRequestId",
-                   "requestContext.protocol", "requestContext.requestTime", "requestContext.requestTimeEpoch"]),
-            mayBeNull: ["requestContext.identity.apiKey", "requestContext.resourceId"])
+            mayBeExtra: Set(
+                [
+                    "accessKey", "accountId", "apiKeyId", "caller", "cognitoAuthenticationProvider",
+                    "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId",
+                    "user", "userAgent", "userArn",
+                ].map { "requestContext.identity.\($0)" }
+                    + [
+                        "requestContext.domainName", "requestContext.domainPrefix", "requestContext.extendedRequestId",
+                        "requestContext.protocol", "requestContext.requestTime", "requestContext.requestTimeEpoch",
+                    ]
+            ),
+            mayBeNull: ["requestContext.identity.apiKey", "requestContext.resourceId"]
+        )
         #expect(rules.differences(event, fixture) == [])
         #expect(event["identitySource"] == .string("secret,t1"))
         let lambda = try #require(invoker.invocations[1].event["requestContext"]?["authorizer"]?["lambda"])
@@ -193,7 +274,10 @@ struct AuthorizerTests {
 
     @Test(arguments: [
         ("arn:aws:execute-api:us-east-1:1:a/Prod/GET/pets/1", "arn:aws:execute-api:us-east-1:1:a/*/GET/*", true),
-        ("arn:aws:execute-api:us-east-1:1:a/Prod/GET/pets/1", "arn:aws:execute-api:us-east-1:1:a/Prod/GET/pets/?", true),
+        (
+            "arn:aws:execute-api:us-east-1:1:a/Prod/GET/pets/1", "arn:aws:execute-api:us-east-1:1:a/Prod/GET/pets/?",
+            true
+        ),
         ("arn:aws:execute-api:us-east-1:1:a/Prod/GET/pets/1", "arn:aws:execute-api:us-east-1:1:a/Prod/POST/*", false),
         ("arn:aws:execute-api:us-east-1:1:a/Prod/GET/", "*", true),
     ])

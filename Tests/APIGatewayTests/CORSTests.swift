@@ -4,14 +4,20 @@ import Testing
 
 struct CORSTests {
     static let cors = CORSConfiguration(
-        allowOrigins: ["https://app.example.com", "https://*.dev.example.com"], allowMethods: ["GET", "POST"],
-        allowHeaders: ["content-type", "authorization"], exposeHeaders: ["x-request-id"], maxAge: 600,
-        allowCredentials: true)
+        allowOrigins: ["https://app.example.com", "https://*.dev.example.com"],
+        allowMethods: ["GET", "POST"],
+        allowHeaders: ["content-type", "authorization"],
+        exposeHeaders: ["x-request-id"],
+        maxAge: 600,
+        allowCredentials: true
+    )
 
     static func preflight(origin: String) -> APIRequest {
         APIRequest(
-            method: "OPTIONS", target: "/items",
-            headers: [HeaderField("Origin", origin), HeaderField("Access-Control-Request-Method", "POST")])
+            method: "OPTIONS",
+            target: "/items",
+            headers: [HeaderField("Origin", origin), HeaderField("Access-Control-Request-Method", "POST")]
+        )
     }
 
     @Test func preflightIsAnsweredWithoutInvokingTheFunction() async throws {
@@ -41,11 +47,13 @@ struct CORSTests {
     @Test func starOriginWithoutCredentials() {
         let open = CORSConfiguration(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"])
         let request = APIRequest(
-            method: "OPTIONS", target: "/",
+            method: "OPTIONS",
+            target: "/",
             headers: [
                 HeaderField("Origin", "http://localhost:5173"), HeaderField("Access-Control-Request-Method", "PUT"),
                 HeaderField("Access-Control-Request-Headers", "x-custom"),
-            ])
+            ]
+        )
         let response = open.preflightResponse(for: request, kind: .rest)
         #expect(response.status == 200)
         #expect(response.header("Access-Control-Allow-Origin") == "*")
@@ -58,9 +66,12 @@ struct CORSTests {
             APIRoute(method: "GET", path: "/items", kind: .http, functionLogicalID: "F", cors: Self.cors)
         ])
         let outcome = await GatewayPipeline(routes: table, invoker: invoker).handle(
-            APIRequest(method: "GET", target: "/items", headers: [HeaderField("Origin", "https://app.example.com")]))
-        #expect(outcome.response.headers.filter { $0.name.lowercased() == "access-control-allow-origin" }.map(\.value)
-            == ["https://app.example.com"])
+            APIRequest(method: "GET", target: "/items", headers: [HeaderField("Origin", "https://app.example.com")])
+        )
+        #expect(
+            outcome.response.headers.filter { $0.name.lowercased() == "access-control-allow-origin" }.map(\.value)
+                == ["https://app.example.com"]
+        )
         #expect(outcome.response.header("Access-Control-Expose-Headers") == "x-request-id")
         #expect(invoker.invocations.count == 1)
     }

@@ -4,18 +4,25 @@ import Testing
 
 struct EventBuilderTests {
     static let context = EventContext(
-        requestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", timeEpochMilliseconds: 1_589_522_469_693,
-        accountID: "123456789012", region: "us-east-1", serverPort: 3000)
+        requestID: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+        timeEpochMilliseconds: 1_589_522_469_693,
+        accountID: "123456789012",
+        region: "us-east-1",
+        serverPort: 3000
+    )
 
     static func postRequest(contentType: String = "application/json", body: String = "{\"a\": 1}") -> APIRequest {
         APIRequest(
-            method: "POST", target: "/hello/world?name=me&tag=a&tag=b",
+            method: "POST",
+            target: "/hello/world?name=me&tag=a&tag=b",
             headers: [
                 HeaderField("Host", "127.0.0.1:3000"), HeaderField("User-Agent", "curl/8.0"),
                 HeaderField("Content-Type", contentType), HeaderField("X-Multi", "one"), HeaderField("x-multi", "two"),
                 HeaderField("Cookie", "a=1; b=2"), HeaderField("Cookie", "c=3"),
             ],
-            body: Array(body.utf8), sourceIP: "127.0.0.1")
+            body: Array(body.utf8),
+            sourceIP: "127.0.0.1"
+        )
     }
 
     static func match(_ route: APIRoute, _ request: APIRequest) throws -> RouteMatch {
@@ -27,15 +34,24 @@ struct EventBuilderTests {
         guard let fixture = try Fixtures.awsLambdaGo("apigw-request.json") else { return }
         let route = APIRoute(method: "ANY", path: "/{proxy+}", kind: .rest, functionLogicalID: "F", apiID: "abc123")
         let request = Self.postRequest()
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         let rules = ShapeRules(
-            maps: ["headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-                   "pathParameters", "stageVariables"],
+            maps: [
+                "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
+                "pathParameters", "stageVariables",
+            ],
             mayBeAbsent: ["requestContext.identity.clientCert", "requestContext.authorizer"],
             mayBeExtra: ["isBase64Encoded", "requestContext.identity.principalOrgId"],
-            mayBeNull: Set(["cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "apiKey", "apiKeyId",
-                            "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user"]
-                .map { "requestContext.identity.\($0)" }))
+            mayBeNull: Set(
+                [
+                    "cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "apiKey", "apiKeyId",
+                    "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user",
+                ]
+                .map { "requestContext.identity.\($0)" }
+            )
+        )
         #expect(rules.differences(event, fixture) == [])
         #expect(event["version"] == nil)
         #expect(event.keys.prefix(4) == ["resource", "path", "httpMethod", "headers"])
@@ -61,7 +77,9 @@ struct EventBuilderTests {
     @Test func restGetWithoutQueryHasNulls() throws {
         let route = APIRoute(method: "GET", path: "/items", kind: .rest, functionLogicalID: "F")
         let request = APIRequest(method: "GET", target: "/items")
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         #expect(event["queryStringParameters"] == .null)
         #expect(event["multiValueQueryStringParameters"] == .null)
         #expect(event["pathParameters"] == .null)
@@ -69,9 +87,17 @@ struct EventBuilderTests {
     }
 
     @Test func httpAPIPayload1HasVersionAndLowercaseHeaders() throws {
-        let route = APIRoute(method: "POST", path: "/hello/{name}", kind: .http, payloadFormatVersion: "1.0", functionLogicalID: "F")
+        let route = APIRoute(
+            method: "POST",
+            path: "/hello/{name}",
+            kind: .http,
+            payloadFormatVersion: "1.0",
+            functionLogicalID: "F"
+        )
         let request = Self.postRequest()
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         #expect(event.keys.first == "version")
         #expect(event["version"] == .string("1.0"))
         #expect(event["headers"]?["x-multi"] == .string("two"))
@@ -80,13 +106,23 @@ struct EventBuilderTests {
     }
 
     @Test func restBinaryMediaTypeBodyIsBase64() throws {
-        let route = APIRoute(method: "POST", path: "/{proxy+}", kind: .rest, functionLogicalID: "F", binaryMediaTypes: ["image/*"])
+        let route = APIRoute(
+            method: "POST",
+            path: "/{proxy+}",
+            kind: .rest,
+            functionLogicalID: "F",
+            binaryMediaTypes: ["image/*"]
+        )
         let request = Self.postRequest(contentType: "image/png", body: "PNG")
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         #expect(event["body"] == .string("UE5H"))
         #expect(event["isBase64Encoded"] == .bool(true))
         let text = Self.postRequest(contentType: "text/plain", body: "PNG")
-        let textEvent = try #require(JSON.parse(EventBuilder.event(for: text, match: Self.match(route, text), context: Self.context)))
+        let textEvent = try #require(
+            JSON.parse(EventBuilder.event(for: text, match: Self.match(route, text), context: Self.context))
+        )
         #expect(textEvent["body"] == .string("PNG"))
     }
 
@@ -94,11 +130,20 @@ struct EventBuilderTests {
         guard let fixture = try Fixtures.awsLambdaGo("apigw-v2-request-no-authorizer.json") else { return }
         let route = APIRoute(method: "ANY", path: "$default", kind: .http, functionLogicalID: "F", apiID: "aaaaaaaaaa")
         let request = APIRequest(
-            method: "GET", target: "/", headers: [HeaderField("Host", "localhost"), HeaderField("User-Agent", "curl")])
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+            method: "GET",
+            target: "/",
+            headers: [HeaderField("Host", "localhost"), HeaderField("User-Agent", "curl")]
+        )
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         let rules = ShapeRules(maps: ["headers"], mayBeAbsent: ["requestContext.authentication"])
         #expect(rules.differences(event, fixture) == [])
-        #expect(event.keys == ["version", "routeKey", "rawPath", "rawQueryString", "headers", "requestContext", "isBase64Encoded"])
+        #expect(
+            event.keys == [
+                "version", "routeKey", "rawPath", "rawQueryString", "headers", "requestContext", "isBase64Encoded",
+            ]
+        )
         #expect(event["routeKey"] == .string("$default"))
         #expect(event["requestContext"]?["stage"] == .string("$default"))
         #expect(event["requestContext"]?["time"] == .string("15/May/2020:06:01:09 +0000"))
@@ -107,7 +152,9 @@ struct EventBuilderTests {
     @Test func v2EventJoinsRepeatsAndSplitsCookies() throws {
         let route = APIRoute(method: "POST", path: "/hello/{name}", kind: .http, functionLogicalID: "F")
         let request = Self.postRequest(contentType: "application/x-www-form-urlencoded", body: "a=1")
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         #expect(event["routeKey"] == .string("POST /hello/{name}"))
         #expect(event["rawPath"] == .string("/hello/world"))
         #expect(event["rawQueryString"] == .string("name=me&tag=a&tag=b"))
@@ -125,13 +172,22 @@ struct EventBuilderTests {
 
     @Test func functionURLEventHasTheFixtureShape() throws {
         guard let fixture = try Fixtures.awsLambdaGo("lambda-urls-request.json") else { return }
-        let route = APIRoute(method: "ANY", path: "$default", kind: .functionURL, functionLogicalID: "F", apiID: "urlid123")
+        let route = APIRoute(
+            method: "ANY",
+            path: "$default",
+            kind: .functionURL,
+            functionLogicalID: "F",
+            apiID: "urlid123"
+        )
         let request = Self.postRequest(contentType: "text/plain", body: "Hello from client!")
-        let event = try #require(JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context)))
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
         let rules = ShapeRules(
             maps: ["headers", "queryStringParameters"],
             mayBeAbsent: ["requestContext.authorizer"],
-            mayBeExtra: ["routeKey", "requestContext.routeKey", "requestContext.stage"])
+            mayBeExtra: ["routeKey", "requestContext.routeKey", "requestContext.stage"]
+        )
         #expect(rules.differences(event, fixture) == [])
         #expect(event["routeKey"] == .string("$default"))
         #expect(event["requestContext"]?["domainName"] == .string("urlid123.lambda-url.us-east-1.on.aws"))
@@ -142,7 +198,12 @@ struct EventBuilderTests {
     @Test func escapesStringsInJSON() throws {
         let route = APIRoute(method: "POST", path: "/x", kind: .rest, functionLogicalID: "F")
         let body = "line\n\"quoted\"\\ tab\t \u{01} é 😀"
-        let request = APIRequest(method: "POST", target: "/x", headers: [HeaderField("Content-Type", "text/plain")], body: Array(body.utf8))
+        let request = APIRequest(
+            method: "POST",
+            target: "/x",
+            headers: [HeaderField("Content-Type", "text/plain")],
+            body: Array(body.utf8)
+        )
         let bytes = EventBuilder.event(for: request, match: try Self.match(route, request), context: Self.context)
         let event = try #require(JSON.parse(bytes))
         #expect(event["body"] == .string(body))

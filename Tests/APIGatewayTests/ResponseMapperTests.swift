@@ -3,27 +3,53 @@ import Testing
 @testable import APIGateway
 
 struct ResponseMapperTests {
-    static let rest = APIRoute(method: "GET", path: "/x", kind: .rest, functionLogicalID: "F", binaryMediaTypes: ["image/png"])
-    static let http1 = APIRoute(method: "GET", path: "/x", kind: .http, payloadFormatVersion: "1.0", functionLogicalID: "F")
+    static let rest = APIRoute(
+        method: "GET",
+        path: "/x",
+        kind: .rest,
+        functionLogicalID: "F",
+        binaryMediaTypes: ["image/png"]
+    )
+    static let http1 = APIRoute(
+        method: "GET",
+        path: "/x",
+        kind: .http,
+        payloadFormatVersion: "1.0",
+        functionLogicalID: "F"
+    )
     static let http2 = APIRoute(method: "GET", path: "/x", kind: .http, functionLogicalID: "F")
     static let request = APIRequest(method: "GET", target: "/x")
 
-    static func map(_ answer: String, _ route: APIRoute, request: APIRequest = request, errorType: String? = nil) -> ResponseMapping {
-        ResponseMapper.map(FunctionInvocationOutcome(payload: Array(answer.utf8), errorType: errorType), route: route, request: request)
+    static func map(
+        _ answer: String,
+        _ route: APIRoute,
+        request: APIRequest = request,
+        errorType: String? = nil
+    ) -> ResponseMapping {
+        ResponseMapper.map(
+            FunctionInvocationOutcome(payload: Array(answer.utf8), errorType: errorType),
+            route: route,
+            request: request
+        )
     }
 
     static func text(_ response: GatewayResponse) -> String { String(decoding: response.body, as: UTF8.self) }
 
     @Test func v1MergesHeadersAndDefaultsContentType() {
         let mapping = Self.map(
-            #"{"statusCode":201,"headers":{"X-One":"1","X-Both":"single","Num":5},"multiValueHeaders":{"x-both":["a","b"]},"body":"hi"}"#,
-            Self.rest)
+            #"{"statusCode":201,"headers":{"X-One":"1","X-Both":"single","Num":5},"#
+                + #""multiValueHeaders":{"x-both":["a","b"]},"body":"hi"}"#,
+            Self.rest
+        )
         #expect(mapping.diagnostic == nil)
         #expect(mapping.response.status == 201)
-        #expect(mapping.response.headers == [
-            HeaderField("X-One", "1"), HeaderField("Num", "5"), HeaderField("x-both", "a"), HeaderField("x-both", "b"),
-            HeaderField("Content-Type", "application/json"),
-        ])
+        #expect(
+            mapping.response.headers == [
+                HeaderField("X-One", "1"), HeaderField("Num", "5"), HeaderField("x-both", "a"),
+                HeaderField("x-both", "b"),
+                HeaderField("Content-Type", "application/json"),
+            ]
+        )
         #expect(Self.text(mapping.response) == "hi")
     }
 
@@ -65,12 +91,15 @@ struct ResponseMapperTests {
     @Test func restDecodesBase64OnlyForBinaryMediaTypes() {
         let answer = #"{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"UE5H","isBase64Encoded":true}"#
         #expect(Self.text(Self.map(answer, Self.rest).response) == "PNG")
-        let textAnswer = #"{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":"UE5H","isBase64Encoded":true}"#
+        let textAnswer =
+            #"{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":"UE5H","isBase64Encoded":true}"#
         #expect(Self.text(Self.map(textAnswer, Self.rest).response) == "UE5H")
         let accepting = APIRequest(method: "GET", target: "/x", headers: [HeaderField("Accept", "image/png")])
         #expect(Self.text(Self.map(textAnswer, Self.rest, request: accepting).response) == "PNG")
         // REST checks base64Encoded before isBase64Encoded.
-        let legacy = #"{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"UE5H","base64Encoded":true,"isBase64Encoded":false}"#
+        let legacy =
+            #"{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"UE5H","#
+            + #""base64Encoded":true,"isBase64Encoded":false}"#
         #expect(Self.text(Self.map(legacy, Self.rest).response) == "PNG")
         // HTTP API decodes whenever the flag is set.
         #expect(Self.text(Self.map(textAnswer, Self.http1).response) == "PNG")
@@ -91,7 +120,8 @@ struct ResponseMapperTests {
     }
 
     @Test func v2WithStatusCodeUsesCookiesAndBase64() {
-        let answer = #"{"statusCode":302,"headers":{"Location":"/next","Content-Type":"application/octet-stream"},"#
+        let answer =
+            #"{"statusCode":302,"headers":{"Location":"/next","Content-Type":"application/octet-stream"},"#
             + #""cookies":["a=1; Path=/","b=2"],"body":"AAEC","isBase64Encoded":true}"#
         let mapping = Self.map(answer, Self.http2)
         #expect(mapping.response.status == 302)

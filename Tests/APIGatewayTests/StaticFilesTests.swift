@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import APIGateway
 
@@ -13,22 +13,37 @@ struct StaticFilesTests {
         try writeFile(root, "secret.txt", "top secret")
         let public_ = root.appendingPathComponent("public")
         try FileManager.default.createSymbolicLink(
-            atPath: public_.appendingPathComponent("link-out").path, withDestinationPath: root.appendingPathComponent("secret.txt").path)
+            atPath: public_.appendingPathComponent("link-out").path,
+            withDestinationPath: root.appendingPathComponent("secret.txt").path
+        )
         try FileManager.default.createSymbolicLink(
-            atPath: public_.appendingPathComponent("dir-out").path, withDestinationPath: root.path)
+            atPath: public_.appendingPathComponent("dir-out").path,
+            withDestinationPath: root.path
+        )
         try FileManager.default.createSymbolicLink(
-            atPath: public_.appendingPathComponent("link-in.css").path, withDestinationPath: "css/site.css")
+            atPath: public_.appendingPathComponent("link-in.css").path,
+            withDestinationPath: "css/site.css"
+        )
         let files = try #require(StaticFiles(folder: public_.path))
         return (root, files)
     }
 
     @Test func servesFilesWithContentTypes() throws {
         let (_, files) = try Self.makeSite()
-        guard case .file(_, let type) = files.lookup(path: "/") else { Issue.record("no index"); return }
+        guard case .file(_, let type) = files.lookup(path: "/") else {
+            Issue.record("no index")
+            return
+        }
         #expect(type == "text/html; charset=utf-8")
-        guard case .file(_, let css) = files.lookup(path: "/css/site.css") else { Issue.record("no css"); return }
+        guard case .file(_, let css) = files.lookup(path: "/css/site.css") else {
+            Issue.record("no css")
+            return
+        }
         #expect(css == "text/css; charset=utf-8")
-        guard case .file = files.lookup(path: "/link-in.css") else { Issue.record("inner symlink refused"); return }
+        guard case .file = files.lookup(path: "/link-in.css") else {
+            Issue.record("inner symlink refused")
+            return
+        }
         #expect(files.lookup(path: "/missing.txt") == .notFound)
         let response = try #require(files.response(for: APIRequest(method: "GET", target: "/css/site.css")))
         #expect(response.body == Array("body{}".utf8))
