@@ -1,4 +1,6 @@
+import Foundation
 import ProjectModel
+import TestSupport
 import Testing
 
 struct ProjectFormatTests {
