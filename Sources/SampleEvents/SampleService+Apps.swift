@@ -94,7 +94,6 @@ extension SampleEvent {
     ) { v in
         let instance = v.arn("connect", "instance/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111")
         return [
-            "Name": "ContactFlowEvent",
             "Details": [
                 "ContactData": [
                     "Attributes": [:],
@@ -104,6 +103,7 @@ extension SampleEvent {
                     "InitialContactId": "\(v["contact-id"])",
                     "InitiationMethod": "INBOUND",
                     "InstanceARN": "\(instance)",
+                    "LanguageCode": "en-US",
                     "PreviousContactId": "\(v["contact-id"])",
                     "Queue": [
                         "ARN": "\(instance)/queue/a1b2c3d4-5678-90ab-cdef-EXAMPLE22222",
@@ -113,6 +113,7 @@ extension SampleEvent {
                 ],
                 "Parameters": ["sentAttributeKey": "sentAttributeValue"],
             ],
+            "Name": "ContactFlowEvent",
         ]
     }
 

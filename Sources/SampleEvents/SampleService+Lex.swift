@@ -91,13 +91,6 @@ extension SampleEvent {
     ) -> SampleEvent {
         SampleEvent(name, summary) { _ in
             [
-                "messageVersion": "1.0",
-                "invocationSource": "DialogCodeHook",
-                "userId": "John",
-                "sessionAttributes": [:],
-                "requestAttributes": .null,
-                "bot": ["name": .string(bot), "alias": "$LATEST", "version": "$LATEST"],
-                "outputDialogMode": "Text",
                 "currentIntent": [
                     "name": .string(intent),
                     "slots": .object(slots.map { ($0.0, .string($0.1)) }),
@@ -108,7 +101,14 @@ extension SampleEvent {
                     ),
                     "confirmationStatus": "None",
                 ],
+                "bot": ["name": .string(bot), "alias": "$LATEST", "version": "$LATEST"],
+                "userId": "John",
                 "inputTranscript": .string(transcript),
+                "invocationSource": "DialogCodeHook",
+                "outputDialogMode": "Text",
+                "messageVersion": "1.0",
+                "sessionAttributes": [:],
+                "requestAttributes": .null,
             ]
         }
     }

@@ -30,9 +30,9 @@ extension SampleEvent {
         return [
             "Records": [
                 [
-                    "EventSource": "aws:sns",
                     "EventVersion": "1.0",
                     "EventSubscriptionArn": "\(topicARN):2bcfbf39-05c3-41de-beaa-fcfcc21c8f55",
+                    "EventSource": "aws:sns",
                     "Sns": [
                         "Type": "Notification",
                         "MessageId": "95df01b4-ee98-5cb9-9903-4c221d41eb5e",

@@ -152,8 +152,8 @@ struct CatalogTests {
         let analytics = ["invocationId", "applicationArn", "streamArn", "records"]
         let firehose = ["invocationId", "deliveryStreamArn", "region", "records"]
         let lex = [
-            "messageVersion", "invocationSource", "userId", "sessionAttributes", "requestAttributes", "bot",
-            "outputDialogMode", "currentIntent", "inputTranscript",
+            "currentIntent", "bot", "userId", "inputTranscript", "invocationSource", "outputDialogMode",
+            "messageVersion", "sessionAttributes", "requestAttributes",
         ]
         let lexV2 = [
             "messageVersion", "invocationSource", "inputMode", "responseContentType", "sessionId", "inputTranscript",
@@ -192,7 +192,7 @@ struct CatalogTests {
             "cognito sync-trigger": [
                 "version", "eventType", "region", "identityPoolId", "identityId", "datasetName", "datasetRecords",
             ],
-            "connect contact-flow-event": ["Name", "Details"],
+            "connect contact-flow-event": ["Details", "Name"],
             "dynamodb update": records,
             "eventbridge custom-event": eventBridge,
             "kinesis get-records": records,
