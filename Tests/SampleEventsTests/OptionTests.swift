@@ -155,7 +155,10 @@ struct OptionTests {
         let json = try renderParsed(
             "cloudwatch",
             "logs",
-            ["log-group": "/aws/lambda/orders", "message": "[INFO] \"hi\"", "count": "3", "account-id": "111122223333"]
+            [
+                "log-group": "/aws/lambda/orders", "log-stream": "2024/01/01/[$LATEST]abc", "message": "[INFO] \"hi\"",
+                "count": "3", "account-id": "111122223333",
+            ]
         )
         let data = try #require(json.at("awslogs.data")?.stringValue)
         guard let text = try gunzip(data) else { return }
@@ -164,6 +167,7 @@ struct OptionTests {
         #expect(message["messageType"]?.stringValue == "DATA_MESSAGE")
         #expect(message["owner"]?.stringValue == "111122223333")
         #expect(message["logGroup"]?.stringValue == "/aws/lambda/orders")
+        #expect(message["logStream"]?.stringValue == "2024/01/01/[$LATEST]abc")
         let events = try #require(message["logEvents"]?.arrayValue)
         #expect(events.count == 3)
         #expect(Set(events.compactMap { $0["id"]?.stringValue }).count == 3)
