@@ -288,3 +288,48 @@ struct FunctionInstanceTests {
         #expect(try await instance.invoke(InvocationRequest(payload: Array("42".utf8))).payloadText == "42")
     }
 }
+
+/// The process layer on its own.
+@Suite(.timeLimit(.minutes(1)))
+struct ChildProcessTests {
+    @Test func losingTheLifelineKillsTheWholeGroup() async throws {
+        let marker = "4545.\(Int.random(in: 100...999))"
+        let dir = try makeTemporaryDirectory("standin-child")
+        let lines = CollectingLogSink()
+        let child = try ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", "echo ready; sleep \(marker) & sleep \(marker)"],
+            environment: ["PATH": "/usr/bin:/bin"], directory: dir.path, onLine: { lines.write($0) }, onExit: { _ in })
+        let deadline = ContinuousClock.now + .seconds(10)
+        while processes(withCommandLineContaining: "sleep \(marker)").count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(processes(withCommandLineContaining: "sleep \(marker)").count >= 2)
+        child.dropLifeline()
+        #expect(await child.waitForExit() == .signaled(SIGKILL))
+        #expect(processes(withCommandLineContaining: "sleep \(marker)").isEmpty)
+        #expect(lines.text == "ready\n")
+        #expect(!ChildProcessReaper.liveProcessGroups.contains(child.pid))
+    }
+
+    @Test func outputWithoutATrailingNewlineIsKept() async throws {
+        let dir = try makeTemporaryDirectory("standin-child")
+        let lines = CollectingLogSink()
+        let child = try ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", "printf 'a\\nb'; printf 'c' >&2; exit 4"],
+            environment: [:], directory: dir.path, onLine: { lines.write($0) }, onExit: { _ in })
+        #expect(await child.waitForExit() == .exited(4))
+        #expect(lines.text.split(separator: "\n").sorted() == ["a", "b", "c"])
+    }
+
+    @Test func killAllEndsRegisteredGroups() async throws {
+        let dir = try makeTemporaryDirectory("standin-child")
+        let child = try ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", "trap '' TERM; sleep 30"], environment: ["PATH": "/usr/bin:/bin"],
+            directory: dir.path, onLine: { _ in }, onExit: { _ in })
+        #expect(ChildProcessReaper.liveProcessGroups.contains(child.pid))
+        // Only this test's group: other tests' instances run in parallel in this process.
+        ChildProcessReaper.kill(groups: [child.pid], grace: .milliseconds(50))
+        _ = await child.waitForExit()
+        #expect(!processIsAlive(child.pid))
+    }
+}

@@ -11,9 +11,15 @@ import Darwin
 ///
 /// The process is reaped by a dedicated thread; `onExit` runs once, after both output pipes have been drained (or
 /// shortly after, when a grandchild keeps them open).
+///
+/// A tiny watchdog (`/bin/sh` blocked reading a "lifeline" pipe whose only writer is standin) joins the group: when
+/// standin goes away by any means, even `SIGKILL`, the pipe closes and the watchdog kills the whole group. When the
+/// leader exits on its own, standin closes the lifeline itself, which ends the rest of the group the same way.
 final class ChildProcess: Sendable {
     /// The child's pid, which is also its process group id.
     let pid: pid_t
+    private let watchdogPID: pid_t?
+    private let lifeline: Mutex<Int32>
     private let state = Mutex<ProcessExit?>(nil)
     private let exitWaiters = Mutex<[CheckedContinuation<ProcessExit, Never>]>([])
     let stdout: OutputPump
@@ -99,6 +105,9 @@ final class ChildProcess: Sendable {
         }
         pid = child
         ChildProcessReaper.register(child)
+        let watchdog = Self.spawnWatchdog(group: child)
+        watchdogPID = watchdog?.pid
+        lifeline = Mutex(watchdog?.lifeline ?? -1)
         stdout = OutputPump(fd: outPipe[0], onLine: onLine)
         stderr = OutputPump(fd: errPipe[0], onLine: onLine)
 
@@ -108,8 +117,16 @@ final class ChildProcess: Sendable {
     private func reap(onExit: @Sendable (ProcessExit) -> Void) {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        ChildProcessReaper.unregister(pid)
         let exit: ProcessExit = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
+        if let watchdogPID {
+            // The leader is gone: the watchdog ends what is left of the group (which releases the pipes too).
+            dropLifeline()
+            var ignored: Int32 = 0
+            while waitpid(watchdogPID, &ignored, 0) == -1 && errno == EINTR {}
+        } else {
+            kill(-pid, SIGKILL)
+        }
+        ChildProcessReaper.unregister(pid)
         // Let the readers finish what the process wrote (a grandchild may hold the pipes open: don't wait long).
         stdout.waitForEOF(timeout: .milliseconds(250))
         stderr.waitForEOF(timeout: .milliseconds(50))
@@ -122,6 +139,57 @@ final class ChildProcess: Sendable {
             return waiters
         }
         for waiter in waiters { waiter.resume(returning: exit) }
+    }
+
+    /// Starts the watchdog in `group`; nil when it cannot be started (the group is then only killed by standin).
+    private static func spawnWatchdog(group: pid_t) -> (pid: pid_t, lifeline: Int32)? {
+        var lifeline: [Int32] = [-1, -1]
+        guard LibC.pipe2(&lifeline, O_CLOEXEC) == 0 else { return nil }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, lifeline[0], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if let closeFrom = LibC.addclosefrom { _ = closeFrom(&actions, 3) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, group)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let script = "read _; kill -9 -\(group)"
+        let words: [String] = ["/bin/sh", "-c", script, "standin-watchdog"]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var watchdog: pid_t = 0
+        let result = posix_spawn(&watchdog, "/bin/sh", &actions, &attributes, argv, envp)
+        close(lifeline[0])
+        guard result == 0 else {
+            close(lifeline[1])
+            return nil
+        }
+        return (watchdog, lifeline[1])
+    }
+
+    /// Closes the lifeline, as standin's death would: the watchdog kills the group.
+    func dropLifeline() {
+        lifeline.withLock { fd in
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
+        }
     }
 
     /// The exit status, once the process has been reaped.

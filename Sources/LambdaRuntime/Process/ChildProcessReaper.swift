@@ -30,14 +30,23 @@ public enum ChildProcessReaper {
     ///
     /// Blocking and quick; safe to call more than once.
     public static func killAll(grace: Duration = .milliseconds(200)) {
-        let targets = liveProcessGroups
+        kill(groups: liveProcessGroups, grace: grace)
+    }
+
+    /// Kills the given process groups: `SIGTERM`, up to `grace`, then `SIGKILL`.
+    static func kill(groups targets: [pid_t], grace: Duration) {
         guard !targets.isEmpty else { return }
-        for pgid in targets { kill(-pgid, SIGTERM) }
+        for pgid in targets { _ = posixKill(-pgid, SIGTERM) }
         let deadline = ContinuousClock.now + grace
         while ContinuousClock.now < deadline {
-            if targets.allSatisfy({ kill(-$0, 0) != 0 }) { break }
+            if targets.allSatisfy({ posixKill(-$0, 0) != 0 }) { break }
             usleep(5_000)
         }
-        for pgid in targets { kill(-pgid, SIGKILL) }
+        for pgid in targets { _ = posixKill(-pgid, SIGKILL) }
     }
+}
+
+/// `kill(2)`, under a name the reaper's own `kill(groups:grace:)` does not shadow.
+private func posixKill(_ pid: pid_t, _ signal: Int32) -> Int32 {
+    kill(pid, signal)
 }
