@@ -76,8 +76,10 @@ public struct GatewayPipeline: Sendable {
             let outcome = try await invoker.invoke(functionLogicalID: route.functionLogicalID, payload: event)
             mapping = ResponseMapper.map(outcome, route: route, request: request)
         } catch {
+            // REST: a rejected invocation is 500, a failed function 502 (both "Internal server error").
             mapping = ResponseMapping(
-                response: .integrationFailure(route.kind),
+                response: route.kind == .rest
+                    ? .message(500, "Internal server error") : .integrationFailure(route.kind),
                 diagnostic: "function could not be invoked: \(error)"
             )
         }
