@@ -33,7 +33,8 @@ public enum FunctionEnvironment {
             "LANG": "en_US.UTF-8",
             "PATH": (layers.map { $0.appendingPathComponent("bin").path } + [configuration.hostPath])
                 .filter { !$0.isEmpty }.joined(separator: ":"),
-            "LD_LIBRARY_PATH": ([configuration.codeDirectory.appendingPathComponent("lib").path]
+            "LD_LIBRARY_PATH":
+                ([configuration.codeDirectory.appendingPathComponent("lib").path]
                 + layers.map { $0.appendingPathComponent("lib").path }).joined(separator: ":"),
             "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
             "AWS_SAM_LOCAL": "true",

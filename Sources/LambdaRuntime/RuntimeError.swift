@@ -67,7 +67,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -63,13 +63,17 @@ struct FunctionEnvironmentTests {
         #expect(python["PATH"] == "/l1/bin:/l2/bin:/usr/bin:/bin")
         #expect(
             python["PYTHONPATH"]
-                == "/l1/python/lib/python3.12/site-packages:/l1/python:/l2/python/lib/python3.12/site-packages:/l2/python")
+                == "/l1/python/lib/python3.12/site-packages:/l1/python:"
+                + "/l2/python/lib/python3.12/site-packages:/l2/python"
+        )
         #expect(python["LD_LIBRARY_PATH"] == "/work/app/lib:/l1/lib:/l2/lib")
         let node = FunctionEnvironment.build(
             configuration(runtime: "nodejs20.x", layers: layers), runtimeAPI: "127.0.0.1:1")
         #expect(
             node["NODE_PATH"]
-                == "/l1/nodejs/node20/node_modules:/l1/nodejs/node_modules:/l2/nodejs/node20/node_modules:/l2/nodejs/node_modules")
+                == "/l1/nodejs/node20/node_modules:/l1/nodejs/node_modules:"
+                + "/l2/nodejs/node20/node_modules:/l2/nodejs/node_modules"
+        )
         #expect(node["AWS_EXECUTION_ENV"] == "AWS_Lambda_nodejs20.x")
     }
 

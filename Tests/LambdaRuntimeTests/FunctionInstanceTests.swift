@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import LambdaRuntime
 
@@ -13,7 +13,8 @@ struct FunctionInstanceTests {
             while true; do next; respond "$EVENT"; done
             """)
         let sink = CollectingLogSink()
-        let instance = try await FunctionInstance.start(makeConfiguration(code: code), logSink: sink, logger: quietLogger)
+        let instance = try await FunctionInstance.start(
+            makeConfiguration(code: code), logSink: sink, logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         let first = try await instance.invoke(InvocationRequest(payload: Array(#"{"n":1}"#.utf8)))
         #expect(first.payloadText == #"{"n":1}"#)
@@ -32,7 +33,8 @@ struct FunctionInstanceTests {
             while true; do next; echo "handling $ID"; echo "to stderr" >&2; respond "$EVENT"; done
             """)
         let sink = CollectingLogSink()
-        let instance = try await FunctionInstance.start(makeConfiguration(code: code), logSink: sink, logger: quietLogger)
+        let instance = try await FunctionInstance.start(
+            makeConfiguration(code: code), logSink: sink, logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         let id = "11111111-2222-3333-4444-555555555555"
         let cold = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8), requestID: id))
@@ -45,13 +47,19 @@ struct FunctionInstanceTests {
         #expect(lines.contains("to stderr"))
         #expect(lines.contains("init line"))
         let coldReport =
-            /REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d{2} ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d{2} ms\t/
+            #/
+            REPORT\ RequestId:\ [0-9a-f-]{36}\tDuration:\ \d+\.\d{2}\ ms\tBilled\ Duration:\ \d+\ ms\t
+            Memory\ Size:\ 256\ MB\tMax\ Memory\ Used:\ \d+\ MB\tInit\ Duration:\ \d+\.\d{2}\ ms\t
+            /#
         #expect(lines[report].wholeMatch(of: coldReport) != nil)
         #expect(cold.maxMemoryUsedMB > 0)
 
         let warm = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
         let warmReport =
-            /REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d{2} ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\t/
+            #/
+            REPORT\ RequestId:\ [0-9a-f-]{36}\tDuration:\ \d+\.\d{2}\ ms\tBilled\ Duration:\ \d+\ ms\t
+            Memory\ Size:\ 256\ MB\tMax\ Memory\ Used:\ \d+\ MB\t
+            /#
         let warmLine = try #require(warm.logText.split(separator: "\n").first { $0.hasPrefix("REPORT") })
         #expect(warmLine.wholeMatch(of: warmReport) != nil)
         #expect(!warm.logText.contains("init line"))
@@ -62,7 +70,8 @@ struct FunctionInstanceTests {
     @Test func awsLambdaRICWorksAgainstTheServer() async throws {
         guard let python = try TestPaths.requireVenvTool("python") else { return }
         let code = try makeTemporaryDirectory("standin-ric")
-        try writeFile(code, "bootstrap", "#!/bin/sh\nexec \(python.path) -m awslambdaric app.handler\n", executable: true)
+        try writeFile(
+            code, "bootstrap", "#!/bin/sh\nexec \(python.path) -m awslambdaric app.handler\n", executable: true)
         try writeFile(
             code, "app.py",
             """
@@ -78,7 +87,8 @@ struct FunctionInstanceTests {
             logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         for n in 1...2 {
-            let result = try await instance.invoke(InvocationRequest(payload: Array(#"{"n":\#(n)}"#.utf8), requestID: "ric-\(n)"))
+            let result = try await instance.invoke(
+                InvocationRequest(payload: Array(#"{"n":\#(n)}"#.utf8), requestID: "ric-\(n)"))
             #expect(result.errorType == nil, "\(result.payloadText)")
             let object = try #require(jsonObject(result.payload))
             #expect((object["echo"] as? [String: Any])?["n"] as? Int == n)
@@ -94,7 +104,8 @@ struct FunctionInstanceTests {
     @Test func awsLambdaRICHandlerErrorsComeBackInLambdasShape() async throws {
         guard let python = try TestPaths.requireVenvTool("python") else { return }
         let code = try makeTemporaryDirectory("standin-ric")
-        try writeFile(code, "bootstrap", "#!/bin/sh\nexec \(python.path) -m awslambdaric app.handler\n", executable: true)
+        try writeFile(
+            code, "bootstrap", "#!/bin/sh\nexec \(python.path) -m awslambdaric app.handler\n", executable: true)
         try writeFile(code, "app.py", "def handler(event, context):\n    raise ValueError('nope')\n")
         let instance = try await FunctionInstance.start(
             makeConfiguration(code: code, timeout: .seconds(20)), logSink: DiscardingLogSink(), logger: quietLogger)
@@ -114,7 +125,8 @@ struct FunctionInstanceTests {
             while true; do next; env > "$TMP/env"; respond "$TMP/env"; done
             """)
         let configuration = makeConfiguration(code: code, environment: ["GREETING": "hi", "AWS_REGION": "xx-nope-1"])
-        let instance = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: quietLogger)
+        let instance = try await FunctionInstance.start(
+            configuration, logSink: DiscardingLogSink(), logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         let result = try await instance.invoke(InvocationRequest(payload: []))
         var env: [String: String] = [:]
@@ -133,7 +145,8 @@ struct FunctionInstanceTests {
         // Our own environment is not inherited: the test process has USER/PWD-style variables the child must lack.
         let ours = ProcessInfo.processInfo.environment
         for name in ours.keys where !["PATH", "HOME", "PWD", "SHLVL", "_", "OLDPWD", "LANG", "TZ"].contains(name) {
-            #expect(env[name] == nil || env[name] == FunctionEnvironment.build(configuration, runtimeAPI: "x")[name],
+            #expect(
+                env[name] == nil || env[name] == FunctionEnvironment.build(configuration, runtimeAPI: "x")[name],
                 "\(name) leaked into the function")
         }
     }
@@ -172,10 +185,13 @@ struct FunctionInstanceTests {
         #expect(result.errorType == "Runtime.ExitError")
         #expect(
             result.payloadText
-                == #"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: crash-1 Error: Runtime exited with error: exit status 1"}"#
+                == #"{"errorType":"Runtime.ExitError","#
+                + #""errorMessage":"RequestId: crash-1 Error: Runtime exited with error: exit status 1"}"#
         )
         #expect(result.logText.contains("about to crash\n"))
-        #expect(result.logText.contains("RequestId: crash-1 Error: Runtime exited with error: exit status 1\nRuntime.ExitError\n"))
+        #expect(
+            result.logText.contains(
+                "RequestId: crash-1 Error: Runtime exited with error: exit status 1\nRuntime.ExitError\n"))
         #expect(!instance.isHealthy)
         #expect(!processIsAlive(instance.pid))
     }
@@ -195,7 +211,8 @@ struct FunctionInstanceTests {
     @Test func postedInitErrorFailsTheInvoke() async throws {
         let code = try makeProvidedFunction(
             """
-            printf '%s' '{"errorMessage":"Unable to import module app","errorType":"Runtime.ImportModuleError","stackTrace":[]}' > "$TMP/e"
+            E='{"errorMessage":"Unable to import module app",'
+            printf '%s' "$E"'"errorType":"Runtime.ImportModuleError","stackTrace":[]}' > "$TMP/e"
             curl -sS -X POST -H 'Lambda-Runtime-Function-Error-Type: Runtime.ImportModuleError' \\
                 --data-binary "@$TMP/e" "$API/init/error" >/dev/null
             exit 1
@@ -225,7 +242,8 @@ struct FunctionInstanceTests {
         #expect(result.errorType == "Sandbox.Timedout")
         #expect(
             result.payloadText
-                == #"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: slow-1 Error: Task timed out after 1.00 seconds"}"#
+                == #"{"errorType":"Sandbox.Timedout","#
+                + #""errorMessage":"RequestId: slow-1 Error: Task timed out after 1.00 seconds"}"#
         )
         #expect(result.logText.contains("slow-1 Task timed out after 1.00 seconds\n"))
         #expect(result.duration >= .milliseconds(900))
@@ -255,13 +273,16 @@ struct FunctionInstanceTests {
     @Test func missingOrNonExecutableBootstrapIsAClearError() async throws {
         let code = try makeTemporaryDirectory("standin-nobootstrap")
         await #expect {
-            try await FunctionInstance.start(makeConfiguration(code: code), logSink: DiscardingLogSink(), logger: quietLogger)
+            try await FunctionInstance.start(
+                makeConfiguration(code: code), logSink: DiscardingLogSink(), logger: quietLogger)
         } throws: { error in
-            "\(error)".contains("no bootstrap file") && "\(error)".contains(code.appendingPathComponent("bootstrap").path)
+            "\(error)".contains("no bootstrap file")
+                && "\(error)".contains(code.appendingPathComponent("bootstrap").path)
         }
         try writeFile(code, "bootstrap", "#!/bin/sh\n", executable: false)
         await #expect {
-            try await FunctionInstance.start(makeConfiguration(code: code), logSink: DiscardingLogSink(), logger: quietLogger)
+            try await FunctionInstance.start(
+                makeConfiguration(code: code), logSink: DiscardingLogSink(), logger: quietLogger)
         } throws: { error in
             "\(error)".contains("is not executable")
         }
@@ -280,10 +301,12 @@ struct FunctionInstanceTests {
     @Test func bootstrapFromALayer() async throws {
         let code = try makeTemporaryDirectory("standin-code")
         let layer = try makeTemporaryDirectory("standin-layer")
-        try writeFile(layer, "bootstrap", bootstrapPrelude + "while true; do next; respond \"$EVENT\"; done\n", executable: true)
+        try writeFile(
+            layer, "bootstrap", bootstrapPrelude + "while true; do next; respond \"$EVENT\"; done\n", executable: true)
         var configuration = makeConfiguration(code: code)
         configuration.layerDirectories = [layer]
-        let instance = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: quietLogger)
+        let instance = try await FunctionInstance.start(
+            configuration, logSink: DiscardingLogSink(), logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         #expect(try await instance.invoke(InvocationRequest(payload: Array("42".utf8))).payloadText == "42")
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import LambdaRuntime
 
@@ -69,7 +69,8 @@ struct InterpreterLaunchTests {
     @Test func nodeFunctionRuns() async throws {
         guard InterpreterLocator.find("node", path: "/usr/local/bin:/usr/bin:/bin") != nil else { return }
         let code = try makeTemporaryDirectory("standin-node")
-        try writeFile(code, "index.mjs", "export const handler = async (event) => ({ got: event, v: process.version });\n")
+        try writeFile(
+            code, "index.mjs", "export const handler = async (event) => ({ got: event, v: process.version });\n")
         let configuration = makeConfiguration(code: code, runtime: "nodejs20.x", handler: "index.handler")
         let instance = try await FunctionInstance.start(
             configuration, logSink: DiscardingLogSink(), logger: quietLogger, clients: try clients(in: code))
@@ -117,7 +118,8 @@ struct InterpreterLaunchTests {
     @Test func noInterpreterIsAClearError() throws {
         let code = try makeTemporaryDirectory("standin-none")
         #expect {
-            try InterpreterLocator.python(for: makeConfiguration(code: code, runtime: "python3.12", hostPath: code.path))
+            try InterpreterLocator.python(
+                for: makeConfiguration(code: code, runtime: "python3.12", hostPath: code.path))
         } throws: { error in
             "\(error)".contains("none of python3.12, python3 found on PATH")
         }

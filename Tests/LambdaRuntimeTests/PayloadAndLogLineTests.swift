@@ -19,7 +19,8 @@ struct PayloadAndLogLineTests {
     }
 
     @Test func otherBodiesAreNormalised() throws {
-        let (payload, type) = ErrorPayload.functionError(headerType: "Custom.Failure", body: Array("plain \"text\"".utf8))
+        let (payload, type) = ErrorPayload.functionError(
+            headerType: "Custom.Failure", body: Array("plain \"text\"".utf8))
         #expect(type == "Custom.Failure")
         let object = try #require(jsonObject(payload))
         #expect(object["errorMessage"] as? String == "plain \"text\"")
@@ -33,12 +34,14 @@ struct PayloadAndLogLineTests {
             errorType: "Runtime.ExitError", requestID: "r1", message: ProcessExit.exited(1).lambdaDescription)
         #expect(
             String(decoding: exit, as: UTF8.self)
-                == #"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: r1 Error: Runtime exited with error: exit status 1"}"#
+                == #"{"errorType":"Runtime.ExitError","#
+                + #""errorMessage":"RequestId: r1 Error: Runtime exited with error: exit status 1"}"#
         )
         #expect(ErrorPayload.timeoutMessage(.seconds(3)) == "Task timed out after 3.00 seconds")
         #expect(
             String(decoding: ErrorPayload.responseTooLarge(size: 7_000_000), as: UTF8.self)
-                == #"{"errorMessage":"Response payload size (7000000 bytes) exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#
+                == #"{"errorMessage":"Response payload size (7000000 bytes) exceeded maximum allowed payload size "#
+                + #"(6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#
         )
     }
 

@@ -88,7 +88,8 @@ struct RuntimeAPIServerTests {
         let (_, server) = try await startServer()
         defer { Task { await server.close() } }
         #expect(try await HTTPExchange.run("GET", "http://\(server.address)/nope").status == 404)
-        #expect(try await HTTPExchange.run("GET", "http://\(server.address)/2020-01-01/extension/event/next").status == 404)
+        #expect(
+            try await HTTPExchange.run("GET", "http://\(server.address)/2020-01-01/extension/event/next").status == 404)
     }
 
     @Test func errorIsAcceptedAndCarriesTheTypeHeader() async throws {
@@ -137,7 +138,8 @@ struct RuntimeAPIServerTests {
         #expect(rejected.status == 413)
         #expect(
             rejected.bodyText
-                == #"{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"}"#
+                == #"{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","#
+                + #""errorType":"RequestEntityTooLarge"}"#
         )
         #expect(await second.0 == .responseTooLarge(size: limit + 1))
     }

@@ -127,7 +127,9 @@ struct InvocationStateMachine: Sendable {
     }
 
     /// The runtime posted `/invocation/{id}/response`.
-    mutating func responsePosted(requestID: String, body: PostedBody) -> (
+    mutating func responsePosted(
+        requestID: String, body: PostedBody
+    ) -> (
         reply: RuntimeAPIResponse, completion: Completion?
     ) {
         if let rejection = rejectAnswer(requestID: requestID, target: "InvocationResponse") {
@@ -143,7 +145,9 @@ struct InvocationStateMachine: Sendable {
     }
 
     /// The runtime posted `/invocation/{id}/error`.
-    mutating func errorPosted(requestID: String, errorType: String?, body: PostedBody) -> (
+    mutating func errorPosted(
+        requestID: String, errorType: String?, body: PostedBody
+    ) -> (
         reply: RuntimeAPIResponse, completion: Completion?
     ) {
         if let rejection = rejectAnswer(requestID: requestID, target: "InvocationErrorResponse") {
@@ -162,7 +166,9 @@ struct InvocationStateMachine: Sendable {
     }
 
     /// The runtime posted `/init/error`. The instance is finished; a queued invocation fails with this error.
-    mutating func initErrorPosted(errorType: String?, body: [UInt8]) -> (
+    mutating func initErrorPosted(
+        errorType: String?, body: [UInt8]
+    ) -> (
         reply: RuntimeAPIResponse, completion: Completion?
     ) {
         guard !isInitialized, initError == nil else {
