@@ -53,8 +53,10 @@ public struct AccessLogEntry: Sendable, CustomStringConvertible {
 public struct APIGatewayServer: Sendable {
     /// Listening settings.
     public let configuration: APIGatewayServerConfiguration
-    /// The request pipeline.
-    public let pipeline: GatewayPipeline
+    private let current: PipelineBox
+
+    /// The request pipeline in use now.
+    public var pipeline: GatewayPipeline { current.value }
     private let accessLog: @Sendable (AccessLogEntry) -> Void
     private let onServerRunning: @Sendable (Int) async -> Void
     private let logger: Logger
@@ -71,16 +73,21 @@ public struct APIGatewayServer: Sendable {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.pipeline = pipeline
+        self.current = PipelineBox(pipeline)
         self.logger = logger
         self.accessLog = accessLog
         self.onServerRunning = onServerRunning
     }
 
+    /// Swaps in new routes, static files or invoker (hot reload); requests already running finish with the old ones.
+    public func replacePipeline(_ pipeline: GatewayPipeline) {
+        current.set(pipeline)
+    }
+
     /// Serves until cancelled or gracefully shut down.
     /// - Throws: when the address cannot be bound.
     public func run() async throws {
-        let pipeline = self.pipeline
+        let pipeline = self.current
         let accessLog = self.accessLog
         let maxBody = configuration.maxRequestBodySize
         let port = PortBox()
@@ -118,7 +125,7 @@ public struct APIGatewayServer: Sendable {
     private static func respond(
         to request: Request,
         context: GatewayRequestContext,
-        pipeline: GatewayPipeline,
+        pipeline: PipelineBox,
         maxBody: Int,
         port: Int?,
         accessLog: @Sendable (AccessLogEntry) -> Void
@@ -139,7 +146,7 @@ public struct APIGatewayServer: Sendable {
             outcome = .init(response: .payloadTooLarge)
         } else if let body = await collect(request.body, limit: maxBody) {
             apiRequest.body = body
-            outcome = await pipeline.handle(apiRequest, serverPort: port)
+            outcome = await pipeline.value.handle(apiRequest, serverPort: port)
         } else {
             outcome = .init(response: .payloadTooLarge)
         }
@@ -202,6 +209,14 @@ struct GatewayRequestContext: RequestContext {
     }
 
     var maxUploadSize: Int { 10 * 1024 * 1024 }
+}
+
+/// The pipeline in use, replaceable while the server runs.
+final class PipelineBox: Sendable {
+    private let storage: Mutex<GatewayPipeline>
+    init(_ pipeline: GatewayPipeline) { storage = Mutex(pipeline) }
+    var value: GatewayPipeline { storage.withLock { $0 } }
+    func set(_ pipeline: GatewayPipeline) { storage.withLock { $0 = pipeline } }
 }
 
 /// The bound port, set once when the server is running, read by request handlers.

@@ -64,7 +64,7 @@ struct APIGatewayServerTests {
         staticFolder: String? = nil,
         maxBody: Int = 10 * 1024 * 1024,
         log: LineLog? = nil,
-        _ body: (String) async throws -> Void
+        _ body: (String, APIGatewayServer) async throws -> Void
     ) async throws {
         let pipeline = GatewayPipeline(
             routes: try RouteTable(routes: routes),
@@ -84,7 +84,7 @@ struct APIGatewayServerTests {
         guard let port = await iterator.next() else { throw TestSupportError("server did not start") }
         #expect(port > 0)
         do {
-            try await body("http://127.0.0.1:\(port)")
+            try await body("http://127.0.0.1:\(port)", server)
         } catch {
             task.cancel()
             throw error
@@ -108,7 +108,7 @@ struct APIGatewayServerTests {
             APIRoute(method: "POST", path: "/http/{name}", kind: .http, functionLogicalID: "Http"),
             APIRoute(method: "GET", path: "/rest/{proxy+}", kind: .rest, functionLogicalID: "Rest"),
         ]
-        try await Self.withServer(routes: routes, invoker: invoker, log: log) { base in
+        try await Self.withServer(routes: routes, invoker: invoker, log: log) { base, _ in
             let http = try await Self.curl([
                 "-X", "POST", "-H", "Content-Type: application/json", "-H", "Cookie: s=1; t=2",
                 "--data-binary", #"{"x":1}"#, "\(base)/http/ann?q=1&q=2",
@@ -155,7 +155,7 @@ struct APIGatewayServerTests {
         let directory = try makeTemporaryDirectory()
         let big = directory.appendingPathComponent("big.bin")
         try Data(repeating: 65, count: 4096).write(to: big)
-        try await Self.withServer(routes: routes, invoker: invoker, maxBody: 1024) { base in
+        try await Self.withServer(routes: routes, invoker: invoker, maxBody: 1024) { base, _ in
             let withLength = try await Self.curl(["--data-binary", "@\(big.path)", "\(base)/up"])
             #expect(withLength.status == 413)
             let chunked = try await Self.curl([
@@ -177,7 +177,7 @@ struct APIGatewayServerTests {
             routes: routes,
             invoker: invoker,
             staticFolder: root.appendingPathComponent("public").path
-        ) { base in
+        ) { base, _ in
             let css = try await Self.curl(["\(base)/css/site.css"])
             #expect(css.status == 200)
             #expect(css.body == "body{}")
@@ -226,7 +226,7 @@ struct APIGatewayServerTests {
             ),
             APIRoute(method: "GET", path: "/open", kind: .http, functionLogicalID: "F", cors: cors),
         ]
-        try await Self.withServer(routes: routes, invoker: invoker) { base in
+        try await Self.withServer(routes: routes, invoker: invoker) { base, _ in
             let preflight = try await Self.curl([
                 "-X", "OPTIONS", "-H", "Origin: http://localhost:5173", "-H", "Access-Control-Request-Method: GET",
                 "\(base)/secure",
@@ -246,5 +246,21 @@ struct APIGatewayServerTests {
             #expect(notFound.status == 404)
         }
         #expect(invoker.invocations.map(\.function) == ["Auth", "F"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func replacingThePipelineSwapsRoutesWithoutRebinding() async throws {
+        let invoker = RecordingInvoker { function, _ in
+            FunctionInvocationOutcome(payload: Array("\"\(function)\"".utf8))
+        }
+        let first = [APIRoute(method: "GET", path: "/a", kind: .http, functionLogicalID: "Old")]
+        try await Self.withServer(routes: first, invoker: invoker) { base, server in
+            #expect(try await Self.curl(["\(base)/a"]).body == "Old")
+            let routes = try RouteTable(routes: [
+                APIRoute(method: "GET", path: "/a", kind: .http, functionLogicalID: "New")
+            ])
+            server.replacePipeline(GatewayPipeline(routes: routes, invoker: invoker))
+            #expect(try await Self.curl(["\(base)/a"]).body == "New")
+        }
     }
 }
