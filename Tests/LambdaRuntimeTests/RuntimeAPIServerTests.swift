@@ -1,6 +1,7 @@
 import Foundation
 import NIOPosix
 import Testing
+import TestSupport
 
 @testable import LambdaRuntime
 
@@ -153,5 +154,17 @@ struct RuntimeAPIServerTests {
         #expect(!endpoint.isHealthy)
         let late = try await HTTPExchange.run("POST", url(server, "/invocation/slow/response"), body: [])
         #expect(late.status == 400)
+    }
+
+    @Test func connectionsAreKeptAlive() async throws {
+        let (_, server) = try await startServer()
+        defer { Task { await server.close() } }
+        let target = "http://\(server.address)/nope"
+        let connects = try await Task.detached {
+            try runProcess(
+                "curl", ["-s", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{num_connects}\n", target, target],
+                timeout: 30)
+        }.value
+        #expect(connects.stdoutText == "1\n0\n")
     }
 }
