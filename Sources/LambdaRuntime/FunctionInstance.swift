@@ -146,10 +146,8 @@ public final class FunctionInstance: Sendable {
         case .shutDown:
             throw RuntimeError.shutDown
         }
-        if case .response = outcome {
-            await process.stdout.drain()
-            await process.stderr.drain()
-        } else if case .functionError = outcome {
+        if process.exitStatus == nil {
+            // What the function printed before answering is in the pipes: let it reach the log before END.
             await process.stdout.drain()
             await process.stderr.drain()
         }
