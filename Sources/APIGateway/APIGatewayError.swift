@@ -3,7 +3,6 @@ public struct APIGatewayError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case invalidRoute
         case serverStart
-        case staticFiles
     }
 
     private let code: Code
@@ -19,8 +18,6 @@ public struct APIGatewayError: Error, Sendable, CustomStringConvertible {
     public static func invalidRoute(_ message: String) -> APIGatewayError { .init(.invalidRoute, message) }
     /// The server could not start (address in use, bad host).
     public static func serverStart(_ message: String) -> APIGatewayError { .init(.serverStart, message) }
-    /// The static files folder is unusable.
-    public static func staticFiles(_ message: String) -> APIGatewayError { .init(.staticFiles, message) }
 
     /// The message.
     public var description: String { message }

@@ -85,7 +85,7 @@ public struct APIGatewayServer: Sendable {
     }
 
     /// Serves until cancelled or gracefully shut down.
-    /// - Throws: when the address cannot be bound.
+    /// - Throws: ``APIGatewayError`` when the address cannot be bound (in use, unknown host).
     public func run() async throws {
         let pipeline = self.current
         let accessLog = self.accessLog
@@ -119,6 +119,11 @@ public struct APIGatewayServer: Sendable {
             try await app.run()
         } catch is CancellationError {
             return
+        } catch {
+            if Task.isCancelled { return }
+            throw APIGatewayError.serverStart(
+                "cannot serve on \(configuration.host):\(configuration.port): \(error)"
+            )
         }
     }
 

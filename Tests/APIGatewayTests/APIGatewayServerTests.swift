@@ -263,4 +263,20 @@ struct APIGatewayServerTests {
             #expect(try await Self.curl(["\(base)/a"]).body == "New")
         }
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aPortInUseIsAClearError() async throws {
+        let invoker = RecordingInvoker(answer: "{}")
+        let routes = [APIRoute(method: "GET", path: "/a", kind: .http, functionLogicalID: "F")]
+        try await Self.withServer(routes: routes, invoker: invoker) { base, _ in
+            let port = try #require(Int(base.split(separator: ":").last ?? ""))
+            let second = APIGatewayServer(
+                configuration: .init(host: "127.0.0.1", port: port),
+                pipeline: GatewayPipeline(routes: try RouteTable(routes: routes), invoker: invoker),
+                logger: quietLogger
+            )
+            let error = await #expect(throws: APIGatewayError.self) { try await second.run() }
+            #expect(error?.description.contains("127.0.0.1:\(port)") == true)
+        }
+    }
 }
