@@ -195,10 +195,12 @@ final class RuntimeAPIEndpoint: Sendable {
 
     /// A new X-Ray trace header: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
     static func makeTraceID(_ date: Date) -> String {
-        func hex(_ bytes: Int) -> String {
-            (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        func hex<T: FixedWidthInteger>(_ value: T) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: T.bitWidth / 4 - digits.count) + digits
         }
-        let epoch = String(format: "%08x", UInt32(truncatingIfNeeded: Int(date.timeIntervalSince1970)))
-        return "Root=1-\(epoch)-\(hex(12));Parent=\(hex(8));Sampled=0"
+        let epoch = UInt32(truncatingIfNeeded: Int(date.timeIntervalSince1970))
+        let root = hex(UInt32.random(in: .min ... .max)) + hex(UInt64.random(in: .min ... .max))
+        return "Root=1-\(hex(epoch))-\(root);Parent=\(hex(UInt64.random(in: .min ... .max)));Sampled=0"
     }
 }
