@@ -167,4 +167,23 @@ struct RuntimeAPIServerTests {
         }.value
         #expect(connects.stdoutText == "1\n0\n")
     }
+
+    @Test func expectContinueIsAnswered() async throws {
+        let (endpoint, server) = try await startServer(timeout: .seconds(30))
+        defer { Task { await server.close() } }
+        async let run = endpoint.run(InvocationRequest(payload: [], requestID: "big"), initTimeout: .seconds(30))
+        _ = try await HTTPExchange.run("GET", url(server, "/invocation/next"))
+        let dir = try makeTemporaryDirectory("standin-expect")
+        let file = dir.appendingPathComponent("body")
+        try Data(repeating: UInt8(ascii: "b"), count: 2 * 1024 * 1024).write(to: file)
+        let target = url(server, "/invocation/big/response")
+        let result = try await Task.detached {
+            try runProcess(
+                "curl", ["-sS", "-v", "--expect100-timeout", "30", "--data-binary", "@\(file.path)", target],
+                timeout: 60)
+        }.value
+        #expect(result.stderrText.contains("HTTP/1.1 100 Continue"))
+        #expect(result.stdoutText == #"{"status":"OK"}"#)
+        if case .response(let bytes) = await run.0 { #expect(bytes.count == 2 * 1024 * 1024) } else { Issue.record() }
+    }
 }

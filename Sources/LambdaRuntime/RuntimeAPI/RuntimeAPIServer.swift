@@ -72,6 +72,11 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = head
             body = nil
             bodySize = 0
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // curl sends this for bodies over 1 MB and would otherwise wait a second before sending.
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(interim)), promise: nil)
+            }
         case .body(var chunk):
             bodySize += chunk.readableBytes
             guard bodySize <= RuntimeAPIResponse.maxPayloadSize else {
