@@ -186,4 +186,37 @@ struct RuntimeAPIServerTests {
         #expect(result.stdoutText == #"{"status":"OK"}"#)
         if case .response(let bytes) = await run.0 { #expect(bytes.count == 2 * 1024 * 1024) } else { Issue.record() }
     }
+
+    @Test func streamedResponseIsBufferedAndTrailerErrorsFailTheInvoke() async throws {
+        let (endpoint, server) = try await startServer()
+        defer { Task { await server.close() } }
+        async let ok = endpoint.run(InvocationRequest(payload: [], requestID: "s1"), initTimeout: .seconds(10))
+        _ = try await HTTPExchange.run("GET", url(server, "/invocation/next"))
+        let streamed = try await HTTPExchange.run(
+            "POST", url(server, "/invocation/s1/response"), body: Array("chunked body".utf8),
+            headers: ["Lambda-Runtime-Function-Response-Mode": "streaming", "Transfer-Encoding": "chunked"])
+        #expect(streamed.status == 202)
+        #expect(await ok.0 == .response(Array("chunked body".utf8)))
+
+        async let failed = endpoint.run(InvocationRequest(payload: [], requestID: "s2"), initTimeout: .seconds(10))
+        _ = try await HTTPExchange.run("GET", url(server, "/invocation/next"))
+        let errorBody = #"{"errorMessage":"midway","errorType":"StreamError"}"#
+        let encoded = Data(errorBody.utf8).base64EncodedString()
+        let dir = try makeTemporaryDirectory("standin-trailer")
+        let target = url(server, "/invocation/s2/response")
+        // curl sends trailers from a callback only; a raw request through bash's /dev/tcp is simpler.
+        let host = server.address.split(separator: ":")
+        let request =
+            "POST /2018-06-01/runtime/invocation/s2/response HTTP/1.1\r\nHost: x\r\n"
+            + "Transfer-Encoding: chunked\r\nTrailer: Lambda-Runtime-Function-Error-Type\r\n"
+            + "Connection: close\r\n\r\n3\r\nabc\r\n0\r\nLambda-Runtime-Function-Error-Type: StreamError\r\n"
+            + "Lambda-Runtime-Function-Error-Body: \(encoded)\r\n\r\n"
+        try Data(request.utf8).write(to: dir.appendingPathComponent("req"))
+        let script = "exec 3<>/dev/tcp/\(host[0])/\(host[1]); cat \"$1\" >&3; cat <&3"
+        let reply = try await Task.detached {
+            try runProcess("bash", ["-c", script, "x", dir.appendingPathComponent("req").path], timeout: 30)
+        }.value
+        #expect(reply.stdoutText.hasPrefix("HTTP/1.1 202"), "\(target)")
+        #expect(await failed.0 == .functionError(errorType: "StreamError", body: Array(errorBody.utf8)))
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -88,10 +89,10 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 body?.writeBuffer(&chunk)
             }
-        case .end:
+        case .end(let trailers):
             guard let head else { return }
             self.head = nil
-            dispatch(head, context: context)
+            dispatch(head, trailers: trailers, context: context)
         }
     }
 
@@ -100,7 +101,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    private func dispatch(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func dispatch(_ head: HTTPRequestHead, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
         let keepAlive = head.isKeepAlive
         let posted: InvocationStateMachine.PostedBody =
             bodySize > RuntimeAPIResponse.maxPayloadSize
@@ -116,6 +117,15 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         case .response(let requestID):
+            if let type = trailers?.first(name: "Lambda-Runtime-Function-Error-Type") {
+                // A streamed response that failed midway: the error travels in trailers (body base64-encoded).
+                let encoded = trailers?.first(name: "Lambda-Runtime-Function-Error-Body") ?? ""
+                let body = Data(base64Encoded: encoded).map { [UInt8]($0) } ?? Array(encoded.utf8)
+                Self.write(
+                    endpoint.error(requestID: requestID, errorType: type, body: .bytes(body)), keepAlive: keepAlive,
+                    context: context)
+                return
+            }
             Self.write(endpoint.response(requestID: requestID, body: posted), keepAlive: keepAlive, context: context)
         case .error(let requestID):
             let type = head.headers.first(name: "Lambda-Runtime-Function-Error-Type")
