@@ -1,22 +1,42 @@
 import Foundation
 
-/// Finds and loads a project: a SAM / CloudFormation template (YAML or JSON); serverless.yml comes later.
+/// Finds and loads a project: a SAM / CloudFormation template (YAML or JSON), or a Serverless Framework serverless.yml.
 public enum ProjectLoader {
-    /// File names looked for, in order, when no template path is given.
+    /// File names looked for, in order, when no template path is given: a SAM template wins over a serverless.yml in
+    /// the same folder.
     public static let templateNames = [
         "template.yaml", "template.yml", "template.json", "serverless.yml", "serverless.yaml",
     ]
 
     /// Loads the project described by `options`.
     ///
-    /// Intrinsic functions are resolved with the parameters (overrides, then defaults) and pseudo-parameters.
-    /// Values that only exist once deployed get local stand-ins: `Ref` of a function, role, table, bucket, topic or
-    /// layer gives its name property (else the logical id; queues give a queue URL, topics and layers an ARN);
-    /// `Fn::GetAtt X.Arn` builds the ARN from region, account and that name; other attributes give
+    /// SAM / CloudFormation: intrinsic functions are resolved with the parameters (overrides, then defaults) and
+    /// pseudo-parameters. Values that only exist once deployed get local stand-ins: `Ref` of a function, role, table,
+    /// bucket, topic or layer gives its name property (else the logical id; queues give a queue URL, topics and layers
+    /// an ARN); `Fn::GetAtt X.Arn` builds the ARN from region, account and that name; other attributes give
     /// `"<LogicalId>.<Attribute>"`; `Fn::ImportValue name` gives the placeholder string `ImportValue:name`.
     /// Only what functions and routes use is resolved, so `Outputs` and other resources cannot cause errors.
+    ///
+    /// serverless.yml: variables (`${self:...}`, `${opt:stage}`, `${env:X}`, `${file(...)}`...) are resolved with
+    /// `options.stage` (default `dev`), `options.environment` and the region (`provider.region`, else
+    /// `options.region`); functions are named `<service>-<stage>-<key>` and keep their key as logical id. When both a
+    /// SAM template and a serverless.yml are in the folder, the SAM template is used (see `templateNames`).
     /// - Throws: `ProjectError` naming the file, line, column and field of the first problem.
     public static func load(_ options: ProjectLoadOptions) throws(ProjectError) -> Project {
+        let template = try read(options)
+        return try load(template, options: options, collecting: false).0
+    }
+
+    /// A template file, read and parsed, and its format.
+    struct ParsedTemplate {
+        var url: URL
+        var file: String
+        var root: TemplateNode
+        var format: ProjectFormat
+    }
+
+    /// Finds, reads and parses the template.
+    static func read(_ options: ProjectLoadOptions) throws(ProjectError) -> ParsedTemplate {
         let templateURL = try findTemplate(options)
         let file = displayPath(templateURL, workingDirectory: options.workingDirectory)
         let text: String
@@ -30,17 +50,32 @@ public enum ProjectLoader {
             )
         }
         let root = try TemplateParser.parse(text, file: file)
-        switch detectFormat(templateURL, root: root) {
+        return ParsedTemplate(url: templateURL, file: file, root: root, format: detectFormat(templateURL, root: root))
+    }
+
+    /// Loads a parsed template; with `collecting`, functions that fail are left out and their errors returned.
+    static func load(
+        _ template: ParsedTemplate,
+        options: ProjectLoadOptions,
+        collecting: Bool
+    ) throws(ProjectError) -> (Project, [ProjectError]) {
+        switch template.format {
         case .sam:
-            return try SAMTemplateLoader.load(root: root, templateURL: templateURL, file: file, options: options)
-        case .serverless:
-            throw ProjectError(
-                .unsupported,
-                file: file,
-                line: root.location.line,
-                column: root.location.column,
-                message: "serverless.yml projects are not supported yet; use a SAM template"
+            let loader = try SAMTemplateLoader(
+                root: template.root,
+                templateURL: template.url,
+                file: template.file,
+                options: options
             )
+            return try loader.project(collecting: collecting)
+        case .serverless:
+            let loader = try ServerlessLoader(
+                root: template.root,
+                templateURL: template.url,
+                file: template.file,
+                options: options
+            )
+            return try loader.project(collecting: collecting)
         }
     }
 

@@ -4,11 +4,14 @@ import TestSupport
 import Testing
 
 struct ProjectFormatTests {
-    @Test func serverlessProjectsAreRecognisedButNotYetLoaded() throws {
-        let workspace = try Workspace("service: app\nprovider:\n  name: aws\n", name: "serverless.yml")
-        let error = try #require(workspace.loadError())
-        #expect(error.kind == .unsupported)
-        #expect(error.description.hasPrefix("serverless.yml:1:1: serverless.yml projects are not supported yet"))
+    @Test func serverlessProjectsAreLoaded() throws {
+        let workspace = try Workspace(
+            "service: app\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  fn:\n    handler: src/app.handler\n",
+            name: "serverless.yml"
+        )
+        let project = try workspace.load()
+        #expect(project.format == .serverless)
+        #expect(project.functions.map(\.functionName) == ["app-dev-fn"])
     }
 
     @Test func templateYAMLWinsOverOtherNames() throws {

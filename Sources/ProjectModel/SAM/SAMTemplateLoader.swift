@@ -28,7 +28,7 @@ struct SAMTemplateLoader {
         throws(ProjectError) -> Project
     {
         let loader = try SAMTemplateLoader(root: root, templateURL: templateURL, file: file, options: options)
-        return try loader.project()
+        return try loader.project().0
     }
 
     init(root: TemplateNode, templateURL: URL, file: String, options: ProjectLoadOptions) throws(ProjectError) {
@@ -295,25 +295,45 @@ struct SAMTemplateLoader {
 
     // MARK: - Project
 
-    func project() throws(ProjectError) -> Project {
+    /// Loads every function and route; with `collecting`, a function or route that cannot be loaded is left out and
+    /// its error returned instead of thrown.
+    func project(collecting: Bool = false) throws(ProjectError) -> (Project, [ProjectError]) {
         var functions: [FunctionSpec] = []
+        var errors: [ProjectError] = []
         var pendingRoutes: [(function: FunctionSpec, event: TemplateEntry)] = []
         for resource in resources where !resource.isImplicit && Self.functionTypes.contains(resource.type) {
-            if let condition = resource.condition {
-                guard let conditionNode = resource.node["Condition"] else { continue }
-                guard try resolver.condition(condition, at: conditionNode) else { continue }
+            do {
+                if let condition = resource.condition {
+                    guard let conditionNode = resource.node["Condition"] else { continue }
+                    guard try resolver.condition(condition, at: conditionNode) else { continue }
+                }
+                let (function, events) = try self.function(resource)
+                functions.append(function)
+                for event in events { pendingRoutes.append((function, event)) }
+            } catch {
+                guard collecting else { throw error }
+                errors.append(error)
             }
-            let (function, events) = try self.function(resource)
-            functions.append(function)
-            for event in events { pendingRoutes.append((function, event)) }
         }
         var routes: [Route] = []
         for (function, event) in pendingRoutes {
-            if let route = try self.route(function: function, event: event) { routes.append(route) }
+            do {
+                if let route = try self.route(function: function, event: event) { routes.append(route) }
+            } catch {
+                guard collecting else { throw error }
+                errors.append(error)
+            }
         }
         var values: [String: String] = [:]
         for (name, parameter) in parameters { values[name] = parameter.value }
-        return Project(templateURL: templateURL, format: .sam, functions: functions, routes: routes, parameters: values)
+        let project = Project(
+            templateURL: templateURL,
+            format: .sam,
+            functions: functions,
+            routes: routes,
+            parameters: values
+        )
+        return (project, errors)
     }
 
     func error(_ kind: ProjectError.Kind, _ node: TemplateNode, _ message: String) -> ProjectError {

@@ -1,0 +1,1 @@
+exports.create = async (event) => ({ statusCode: 201 });
