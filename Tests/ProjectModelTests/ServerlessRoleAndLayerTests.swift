@@ -1,0 +1,190 @@
+import Foundation
+import ProjectModel
+import TestSupport
+import Testing
+
+/// A serverless.yml with `provider` lines `providerExtra` and the given `functions` block.
+func serverlessYML(_ functions: String, providerExtra: String = "", top: String = "") -> String {
+    """
+    service: svc
+    provider:
+      name: aws
+      runtime: python3.12
+    \(providerExtra)\(top)functions:
+    \(functions)
+
+    """
+}
+
+struct ServerlessRoleAndLayerTests {
+    static let roleResources = """
+        resources:
+          Resources:
+            WorkerRole:
+              Type: AWS::IAM::Role
+              Properties:
+                RoleName: worker-${sls:stage}
+            UnnamedRole:
+              Type: AWS::IAM::Role
+            Queue:
+              Type: AWS::SQS::Queue
+
+        """
+
+    @Test func roleReferencesOfEachKind() throws {
+        let functions = """
+              arn:
+                handler: src/app.handler
+                role: arn:aws:iam::123456789012:role/custom
+              name:
+                handler: src/app.handler
+                role: plainRoleName
+              getAtt:
+                handler: src/app.handler
+                role: !GetAtt WorkerRole.Arn
+              longForm:
+                handler: src/app.handler
+                role:
+                  Fn::GetAtt: [UnnamedRole, Arn]
+              logicalID:
+                handler: src/app.handler
+                role: WorkerRole
+              sub:
+                handler: src/app.handler
+                role: !Sub "arn:aws:iam::${AWS::AccountId}:role/from-sub"
+              plain:
+                handler: src/app.handler
+            """
+        let workspace = try Workspace(serverlessYML(functions) + Self.roleResources, name: "serverless.yml")
+        let project = try ProjectLoader.load(
+            ProjectLoadOptions(workingDirectory: workspace.directory, region: "us-east-2", stage: "qa")
+        )
+        func role(_ name: String) -> RoleReference? { project.function(named: name)?.role }
+        #expect(role("arn") == .arn("arn:aws:iam::123456789012:role/custom"))
+        #expect(role("name") == .name("plainRoleName"))
+        #expect(role("getAtt") == .templateRole(logicalID: "WorkerRole", roleName: "worker-qa"))
+        #expect(role("longForm") == .templateRole(logicalID: "UnnamedRole", roleName: nil))
+        #expect(role("logicalID") == .templateRole(logicalID: "WorkerRole", roleName: "worker-qa"))
+        #expect(role("sub") == .arn("arn:aws:iam::123456789012:role/from-sub"))
+        #expect(role("plain") == .templateRole(logicalID: "IamRoleLambdaExecution", roleName: "svc-qa-us-east-2-lambdaRole"))
+    }
+
+    @Test(arguments: [
+        ("  iam:\n    role: arn:aws:iam::123456789012:role/shared\n", RoleReference.arn("arn:aws:iam::123456789012:role/shared")),
+        ("  iam:\n    role: sharedRole\n", RoleReference.name("sharedRole")),
+        ("  role: legacyRole\n", RoleReference.name("legacyRole")),
+        ("  iam:\n    role: WorkerRole\n", RoleReference.templateRole(logicalID: "WorkerRole", roleName: "worker-dev")),
+        (
+            "  iam:\n    role:\n      name: custom-${sls:stage}\n      statements: []\n",
+            RoleReference.templateRole(logicalID: "IamRoleLambdaExecution", roleName: "custom-dev")
+        ),
+    ])
+    func providerRoles(providerExtra: String, expected: RoleReference) throws {
+        let yaml = serverlessYML("  fn:\n    handler: src/app.handler\n", providerExtra: providerExtra) + Self.roleResources
+        let project = try Workspace(yaml, name: "serverless.yml").load()
+        #expect(project.function(named: "fn")?.role == expected)
+    }
+
+    @Test func aRoleThatIsNotARoleIsAnError() throws {
+        let yaml = serverlessYML("  fn:\n    handler: src/app.handler\n    role: !GetAtt Queue.Arn\n")
+            + Self.roleResources
+        let error = try #require(try Workspace(yaml, name: "serverless.yml").loadError())
+        #expect(error.line == 8)
+        #expect(error.path == "functions.fn.role")
+        #expect(error.message.contains("AWS::SQS::Queue, not an AWS::IAM::Role"))
+    }
+
+    @Test func layersFromTheServiceAndArtifacts() throws {
+        let functions = """
+              fn:
+                handler: src/app.handler
+                layers:
+                  - !Ref CommonDashlibLambdaLayer
+                  - {Ref: ZippedLambdaLayer}
+                  - arn:aws:lambda:us-east-1:111111111111:layer:remote:3
+              packaged:
+                handler: index.handler
+                package:
+                  artifact: dist/packaged.zip
+            """
+        let layers = """
+            layers:
+              common-lib:
+                path: layers/common
+              zipped:
+                package:
+                  artifact: layers/zipped.zip
+
+            """
+        let workspace = try Workspace(
+            serverlessYML(functions, top: layers),
+            name: "serverless.yml",
+            files: ["layers/common/python/util.py": "x = 1\n", "layers/zipped.zip": "PK", "dist/packaged.zip": "PK"]
+        )
+        let project = try workspace.load()
+        let directory = workspace.directory.standardizedFileURL
+        let function = try #require(project.function(named: "fn"))
+        #expect(
+            function.layers == [
+                LayerSpec(
+                    logicalID: "CommonDashlibLambdaLayer",
+                    code: .directory(directory.appendingPathComponent("layers/common"))
+                ),
+                LayerSpec(logicalID: "ZippedLambdaLayer", code: .zipFile(directory.appendingPathComponent("layers/zipped.zip"))),
+            ]
+        )
+        #expect(function.remoteLayers == ["arn:aws:lambda:us-east-1:111111111111:layer:remote:3"])
+        #expect(project.function(named: "packaged")?.code == .zipFile(directory.appendingPathComponent("dist/packaged.zip")))
+    }
+
+    @Test func unknownLayerRefIsAnError() throws {
+        let yaml = serverlessYML("  fn:\n    handler: src/app.handler\n    layers:\n      - !Ref NopeLambdaLayer\n")
+        let error = try #require(try Workspace(yaml, name: "serverless.yml").loadError())
+        #expect(error.kind == .unknownReference)
+        #expect(error.line == 9)
+        #expect(error.column == 9)
+        #expect(error.message.contains("not a layer of this service (it has no layers)"))
+    }
+
+    @Test func variableEdgeCases() throws {
+        let top = """
+            custom:
+              size: 512
+              nested:
+                a: ${self:custom.size}
+              flag: ${strToBool(true)}
+              quoted: ${env:NOPE, "double quoted"}
+              chain: ${env:NOPE, ${env:ALSO_NOPE, 'last'}}
+              map: ${self:custom.nested}
+
+            """
+        let functions = """
+              fn:
+                handler: src/app.handler
+                memorySize: ${self:custom.nested.a}
+                environment:
+                  QUOTED: ${self:custom.quoted}
+                  CHAIN: ${self:custom.chain}
+                  FLAG: ${self:custom.flag}
+                  MAPPED: ${self:custom.map.a}
+                  LITERAL_SUB: '${AWS::Region}'
+                  STAGE: ${sls:stage}-${opt:stage, 'none'}
+            """
+        let workspace = try Workspace(serverlessYML(functions, top: top), name: "serverless.yml")
+        let function = try #require(try workspace.load().function(named: "fn"))
+        #expect(function.memorySize == 512)
+        #expect(function.environment["QUOTED"] == "double quoted")
+        #expect(function.environment["CHAIN"] == "last")
+        #expect(function.environment["FLAG"] == "true")
+        #expect(function.environment["MAPPED"] == "512")
+        #expect(function.environment["LITERAL_SUB"] == "${AWS::Region}")
+        #expect(function.environment["STAGE"] == "dev-none")
+    }
+
+    @Test func aVariableCycleIsAnError() throws {
+        let top = "custom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\n"
+        let yaml = serverlessYML("  fn:\n    handler: src/app.handler\n    description: ${self:custom.a}\n", top: top)
+        let error = try #require(try Workspace(yaml, name: "serverless.yml").loadError())
+        #expect(error.message.contains("cycle"))
+    }
+}
