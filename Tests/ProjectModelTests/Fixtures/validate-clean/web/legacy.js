@@ -1,0 +1,3 @@
+function main(event) { return event; }
+function other() {}
+module.exports = { main, other };
