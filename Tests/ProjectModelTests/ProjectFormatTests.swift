@@ -6,7 +6,8 @@ import Testing
 struct ProjectFormatTests {
     @Test func serverlessProjectsAreLoaded() throws {
         let workspace = try Workspace(
-            "service: app\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  fn:\n    handler: src/app.handler\n",
+            "service: app\nprovider:\n  name: aws\n  runtime: python3.12\n"
+                + "functions:\n  fn:\n    handler: src/app.handler\n",
             name: "serverless.yml"
         )
         let project = try workspace.load()
@@ -16,7 +17,9 @@ struct ProjectFormatTests {
 
     @Test func templateYAMLWinsOverOtherNames() throws {
         let workspace = try Workspace(
-            oneFunction(""), files: ["template.json": "{\"Resources\": {}}", "serverless.yml": "service: x\n"])
+            oneFunction(""),
+            files: ["template.json": "{\"Resources\": {}}", "serverless.yml": "service: x\n"]
+        )
         let project = try workspace.load()
         #expect(project.templateURL.lastPathComponent == "template.yaml")
         #expect(project.functions.count == 1)
@@ -25,7 +28,9 @@ struct ProjectFormatTests {
     @Test func builtTemplateIsUsedOnlyWhenAskedFor() throws {
         let built = oneFunction("").replacingOccurrences(of: "CodeUri: src", with: "CodeUri: Fn")
         let workspace = try Workspace(
-            oneFunction(""), files: [".aws-sam/build/template.yaml": built, ".aws-sam/build/Fn/app.py": "x = 1\n"])
+            oneFunction(""),
+            files: [".aws-sam/build/template.yaml": built, ".aws-sam/build/Fn/app.py": "x = 1\n"]
+        )
         #expect(try workspace.load().templateURL.lastPathComponent == "template.yaml")
         #expect(try workspace.load().functions[0].code == .directory(workspace.directory.appendingPathComponent("src")))
         var options = ProjectLoadOptions(workingDirectory: workspace.directory)

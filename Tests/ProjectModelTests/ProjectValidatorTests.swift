@@ -78,8 +78,11 @@ struct ProjectValidatorTests {
     }
 
     @Test func providedRuntimesNeedAnExecutableBootstrap() throws {
-        let template = oneFunction("      Role: arn:aws:iam::123456789012:role/r\n", handler: "      Handler: bootstrap\n")
-            .replacingOccurrences(of: "python3.12", with: "provided.al2023")
+        let template = oneFunction(
+            "      Role: arn:aws:iam::123456789012:role/r\n",
+            handler: "      Handler: bootstrap\n"
+        )
+        .replacingOccurrences(of: "python3.12", with: "provided.al2023")
         let workspace = try Workspace(template, files: ["src/bootstrap": "#!/bin/sh\n"])
         let report = ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory))
         #expect(
@@ -103,8 +106,11 @@ struct ProjectValidatorTests {
         ("exports.handlerX = 1;\nconst handler = 2;\n", false),
     ])
     func nodeExports(source: String, exported: Bool) throws {
-        let template = oneFunction("      Role: arn:aws:iam::123456789012:role/r\n", handler: "      Handler: app.handler\n")
-            .replacingOccurrences(of: "python3.12", with: "nodejs22.x")
+        let template = oneFunction(
+            "      Role: arn:aws:iam::123456789012:role/r\n",
+            handler: "      Handler: app.handler\n"
+        )
+        .replacingOccurrences(of: "python3.12", with: "nodejs22.x")
         let workspace = try Workspace(template, files: ["src/app.js": source])
         let report = ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory))
         #expect(report.hasErrors == !exported)
@@ -140,7 +146,8 @@ struct ProjectValidatorTests {
                     + " environment variable NOT_SET is not set",
                 "serverless.yml:11:14: error: functions.second.handler: src/app.py has no function nothing (expected"
                     + " def nothing(event, context))",
-                "serverless.yml:12:14: error: functions.second.timeout: Timeout must be between 1 and 900 seconds, not 0",
+                "serverless.yml:12:14: error: functions.second.timeout: Timeout must be between 1 and 900 seconds,"
+                    + " not 0",
                 "serverless.yml:19:17: error: functions.third.events[1].http.path: duplicate route GET /a on"
                     + " ApiGatewayRestApi: third (http[0]) has it already",
             ]

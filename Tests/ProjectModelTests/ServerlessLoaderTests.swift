@@ -126,13 +126,17 @@ struct ServerlessLoaderTests {
         #expect(create.events[3].properties["rate"] == .string("rate(5 minutes)"))
         #expect(
             create.events[4].properties["arn"]
-                == .string("arn:aws:dynamodb:eu-west-1:111122223333:table/shop-dev-orders/stream/1970-01-01T00:00:00.000")
+                == .string(
+                    "arn:aws:dynamodb:eu-west-1:111122223333:table/shop-dev-orders/stream/1970-01-01T00:00:00.000"
+                )
         )
     }
 
     @Test func iamStatementsAndDefaultRole() throws {
         let hello = try #require(try loadServerlessApp().function(named: "hello"))
-        #expect(hello.role == .templateRole(logicalID: "IamRoleLambdaExecution", roleName: "shop-dev-eu-west-1-lambdaRole"))
+        #expect(
+            hello.role == .templateRole(logicalID: "IamRoleLambdaExecution", roleName: "shop-dev-eu-west-1-lambdaRole")
+        )
         let statement = try #require(hello.policies?.arrayValue?.first)
         #expect(statement["Resource"] == .string("arn:aws:sqs:eu-west-1:111122223333:shop-dev-orders-queue"))
         #expect(statement["Action"] == .array([.string("sqs:SendMessage")]))

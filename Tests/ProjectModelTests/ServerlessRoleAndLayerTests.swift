@@ -66,11 +66,16 @@ struct ServerlessRoleAndLayerTests {
         #expect(role("longForm") == .templateRole(logicalID: "UnnamedRole", roleName: nil))
         #expect(role("logicalID") == .templateRole(logicalID: "WorkerRole", roleName: "worker-qa"))
         #expect(role("sub") == .arn("arn:aws:iam::123456789012:role/from-sub"))
-        #expect(role("plain") == .templateRole(logicalID: "IamRoleLambdaExecution", roleName: "svc-qa-us-east-2-lambdaRole"))
+        #expect(
+            role("plain") == .templateRole(logicalID: "IamRoleLambdaExecution", roleName: "svc-qa-us-east-2-lambdaRole")
+        )
     }
 
     @Test(arguments: [
-        ("  iam:\n    role: arn:aws:iam::123456789012:role/shared\n", RoleReference.arn("arn:aws:iam::123456789012:role/shared")),
+        (
+            "  iam:\n    role: arn:aws:iam::123456789012:role/shared\n",
+            RoleReference.arn("arn:aws:iam::123456789012:role/shared")
+        ),
         ("  iam:\n    role: sharedRole\n", RoleReference.name("sharedRole")),
         ("  role: legacyRole\n", RoleReference.name("legacyRole")),
         ("  iam:\n    role: WorkerRole\n", RoleReference.templateRole(logicalID: "WorkerRole", roleName: "worker-dev")),
@@ -80,13 +85,15 @@ struct ServerlessRoleAndLayerTests {
         ),
     ])
     func providerRoles(providerExtra: String, expected: RoleReference) throws {
-        let yaml = serverlessYML("  fn:\n    handler: src/app.handler\n", providerExtra: providerExtra) + Self.roleResources
+        let yaml =
+            serverlessYML("  fn:\n    handler: src/app.handler\n", providerExtra: providerExtra) + Self.roleResources
         let project = try Workspace(yaml, name: "serverless.yml").load()
         #expect(project.function(named: "fn")?.role == expected)
     }
 
     @Test func aRoleThatIsNotARoleIsAnError() throws {
-        let yaml = serverlessYML("  fn:\n    handler: src/app.handler\n    role: !GetAtt Queue.Arn\n")
+        let yaml =
+            serverlessYML("  fn:\n    handler: src/app.handler\n    role: !GetAtt Queue.Arn\n")
             + Self.roleResources
         let error = try #require(try Workspace(yaml, name: "serverless.yml").loadError())
         #expect(error.line == 8)
@@ -130,11 +137,16 @@ struct ServerlessRoleAndLayerTests {
                     logicalID: "CommonDashlibLambdaLayer",
                     code: .directory(directory.appendingPathComponent("layers/common"))
                 ),
-                LayerSpec(logicalID: "ZippedLambdaLayer", code: .zipFile(directory.appendingPathComponent("layers/zipped.zip"))),
+                LayerSpec(
+                    logicalID: "ZippedLambdaLayer",
+                    code: .zipFile(directory.appendingPathComponent("layers/zipped.zip"))
+                ),
             ]
         )
         #expect(function.remoteLayers == ["arn:aws:lambda:us-east-1:111111111111:layer:remote:3"])
-        #expect(project.function(named: "packaged")?.code == .zipFile(directory.appendingPathComponent("dist/packaged.zip")))
+        #expect(
+            project.function(named: "packaged")?.code == .zipFile(directory.appendingPathComponent("dist/packaged.zip"))
+        )
     }
 
     @Test func unknownLayerRefIsAnError() throws {

@@ -35,7 +35,11 @@ extension SAMTemplateLoader {
         let api = try apiResource(props[kind == .rest ? "RestApiId" : "ApiId"], kind: kind)
         let apiProps = try properties(of: api, globalsSection: kind == .rest ? "Api" : "HttpApi")
         let stageName = try api.isImplicit ? nil : string(apiProps["StageName"])
-        let payloadFormatVersion = kind == .rest ? "1.0" : try string(props["PayloadFormatVersion"]) ?? "2.0"
+        // `PayloadFormatVersion: 2.0` unquoted is a YAML number: keep its text.
+        var payloadFormatVersion = kind == .rest ? "1.0" : "2.0"
+        if kind == .http, let node = props["PayloadFormatVersion"], let text = try resolver.stringified(node) {
+            payloadFormatVersion = text
+        }
         guard payloadFormatVersion == "1.0" || payloadFormatVersion == "2.0" else {
             throw error(
                 .invalidValue,

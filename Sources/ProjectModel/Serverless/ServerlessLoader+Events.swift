@@ -39,7 +39,8 @@ extension ServerlessLoader {
             }
             events.append(EventSpec(name: name, type: type, properties: properties))
             switch key {
-            case "http": routes.append(try restRoute(value, properties: properties, functionKey: functionKey, name: name))
+            case "http":
+                routes.append(try restRoute(value, properties: properties, functionKey: functionKey, name: name))
             case "httpApi":
                 routes.append(try httpRoute(value, properties: properties, functionKey: functionKey, name: name))
             default: break
@@ -84,7 +85,11 @@ extension ServerlessLoader {
             throw error(.missingProperty, node, "an http event needs a path (for example GET /hello or {path, method})")
         }
         guard let methodText = properties["method"]?.scalarString, !methodText.isEmpty else {
-            throw error(.missingProperty, node, "an http event needs a method (for example GET /hello or {path, method})")
+            throw error(
+                .missingProperty,
+                node,
+                "an http event needs a method (for example GET /hello or {path, method})"
+            )
         }
         let method = Self.method(methodText)
         let path = pathText.hasPrefix("/") ? pathText : "/" + pathText
@@ -191,7 +196,9 @@ extension ServerlessLoader {
         name: String
     ) throws(ProjectError) -> Route {
         let httpAPI = provider["httpApi"]
-        let payload = try string(httpAPI?["payload"]) ?? "2.0"
+        // `payload: 2.0` unquoted is a YAML number: keep its text.
+        var payload = "2.0"
+        if let node = httpAPI?["payload"], let text = try resolver.stringified(node) { payload = text }
         guard payload == "1.0" || payload == "2.0" else {
             throw error(.invalidValue, httpAPI?["payload"] ?? provider, "provider.httpApi.payload must be 1.0 or 2.0")
         }

@@ -96,7 +96,9 @@ extension ServerlessLoader {
             return try Self.localCode(artifact, resolver: resolver, serviceDirectory: serviceDirectory)
         }
         let servicePackage = try variables.value(atPath: ["package"])
-        if let artifact = servicePackage?["artifact"], !artifact.isNull {
+        // Packaged individually, each function gets its own artifact (built from the service folder).
+        let individually = try boolean(servicePackage?["individually"]) ?? false
+        if !individually, let artifact = servicePackage?["artifact"], !artifact.isNull {
             return try Self.localCode(artifact, resolver: resolver, serviceDirectory: serviceDirectory)
         }
         return .directory(serviceDirectory)
@@ -181,7 +183,8 @@ extension ServerlessLoader {
                         .unknownReference,
                         element,
                         "Ref to \"\(id)\", which is not a layer of this service"
-                            + (known.isEmpty ? " (it has no layers)" : " (its layers are \(known.joined(separator: ", ")))")
+                            + (known.isEmpty
+                                ? " (it has no layers)" : " (its layers are \(known.joined(separator: ", ")))")
                     )
                 }
                 specs.append(layer)

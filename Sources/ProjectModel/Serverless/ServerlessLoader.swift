@@ -71,7 +71,12 @@ struct ServerlessLoader {
             try variables.value(atPath: ["provider"])
             ?? TemplateNode(kind: .mapping([]), location: root.location, path: "provider")
         guard provider.entries != nil else {
-            throw ProjectError(.invalidValue, at: provider.location, path: "provider", message: "provider must be a map")
+            throw ProjectError(
+                .invalidValue,
+                at: provider.location,
+                path: "provider",
+                message: "provider must be a map"
+            )
         }
         if let providerName = provider["name"], let text = providerName.scalarText, text != "aws" {
             throw ProjectError(
@@ -91,8 +96,14 @@ struct ServerlessLoader {
         )
         let layerNodes = try variables.value(atPath: ["layers"])
         var resources = try Self.userResources(sections["Resources"])
+        var functionNames: [(key: String, name: String, node: TemplateNode)] = []
+        for entry in root["functions"]?.entries ?? [] {
+            // A `name` that does not resolve is reported when its function loads.
+            let given = (try? variables.value(atPath: ["functions", entry.key, "name"]))?.scalarText
+            functionNames.append((entry.key, given ?? "\(name)-\(stage)-\(entry.key)", entry.value))
+        }
         resources += Self.generatedResources(
-            root: root,
+            functions: functionNames,
             layers: layerNodes,
             service: name,
             stage: stage,
@@ -112,7 +123,11 @@ struct ServerlessLoader {
             mappings: sections["Mappings"],
             resources: byID
         )
-        layers = try Self.readLayers(layerNodes, serviceDirectory: templateURL.deletingLastPathComponent(), resolver: resolver)
+        layers = try Self.readLayers(
+            layerNodes,
+            serviceDirectory: templateURL.deletingLastPathComponent(),
+            resolver: resolver
+        )
     }
 
     // MARK: - Resources
@@ -130,7 +145,12 @@ struct ServerlessLoader {
         var merged: [String: TemplateNode] = [:]
         for part in parts {
             guard let entries = part.entries else {
-                throw ProjectError(.invalidValue, at: part.location, path: part.path, message: "resources must be a map")
+                throw ProjectError(
+                    .invalidValue,
+                    at: part.location,
+                    path: part.path,
+                    message: "resources must be a map"
+                )
             }
             for entry in entries where ["Resources", "Conditions", "Mappings", "Parameters"].contains(entry.key) {
                 guard let members = entry.value.entries else {
@@ -182,7 +202,7 @@ struct ServerlessLoader {
 
     /// The resources the framework generates, so that `!Ref` / `!GetAtt` of them resolve.
     static func generatedResources(
-        root: TemplateNode,
+        functions: [(key: String, name: String, node: TemplateNode)],
         layers: TemplateNode?,
         service: String,
         stage: String,
@@ -190,7 +210,12 @@ struct ServerlessLoader {
         provider: TemplateNode,
         known: Set<String>
     ) -> [TemplateResource] {
-        func resource(_ id: String, _ type: String, _ properties: [(String, String)], at node: TemplateNode)
+        func resource(
+            _ id: String,
+            _ type: String,
+            _ properties: [(String, String)],
+            at node: TemplateNode
+        )
             -> TemplateResource
         {
             let entries = properties.map { key, value in
@@ -211,14 +236,13 @@ struct ServerlessLoader {
             )
         }
         var generated: [TemplateResource] = []
-        for entry in root["functions"]?.entries ?? [] {
-            let name = entry.value["name"]?.scalarText ?? "\(service)-\(stage)-\(entry.key)"
+        for function in functions {
             generated.append(
                 resource(
-                    normalizedName(entry.key) + "LambdaFunction",
+                    normalizedName(function.key) + "LambdaFunction",
                     "AWS::Lambda::Function",
-                    [("FunctionName", name)],
-                    at: entry.value
+                    [("FunctionName", function.name)],
+                    at: function.node
                 )
             )
         }
@@ -244,7 +268,10 @@ struct ServerlessLoader {
     /// The framework's normalized name: first letter upper-cased, `-` -> `Dash`, `_` -> `Underscore`
     /// (naming.js `getNormalizedFunctionName`).
     static func normalizedName(_ name: String) -> String {
-        let replaced = name.replacingOccurrences(of: "-", with: "Dash").replacingOccurrences(of: "_", with: "Underscore")
+        let replaced = name.replacingOccurrences(of: "-", with: "Dash").replacingOccurrences(
+            of: "_",
+            with: "Underscore"
+        )
         return replaced.prefix(1).uppercased() + replaced.dropFirst()
     }
 
@@ -299,7 +326,12 @@ struct ServerlessLoader {
         let url = ProjectLoader.resolvePath(path, relativeTo: serviceDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "no such file or folder: \(url.path)")
+            throw ProjectError(
+                .invalidValue,
+                at: node.location,
+                path: node.path,
+                message: "no such file or folder: \(url.path)"
+            )
         }
         if isDirectory.boolValue { return .directory(url) }
         guard ["zip", "jar"].contains(url.pathExtension.lowercased()) else {
@@ -328,7 +360,12 @@ struct ServerlessLoader {
             } else if let elements = node.elements, elements.allSatisfy({ $0.entries != nil }) {
                 functionEntries = elements.flatMap { $0.entries ?? [] }
             } else {
-                throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "functions must be a map")
+                throw ProjectError(
+                    .invalidValue,
+                    at: node.location,
+                    path: node.path,
+                    message: "functions must be a map"
+                )
             }
         } else {
             functionEntries = []

@@ -91,7 +91,8 @@ final class ServerlessVariableResolver {
                 .invalidValue,
                 at: node.location,
                 path: node.path,
-                message: "variables refer to each other in a cycle (through \(node.path.isEmpty ? "the root" : node.path))"
+                message:
+                    "variables refer to each other in a cycle (through \(node.path.isEmpty ? "the root" : node.path))"
             )
         }
         inProgress.append(key)
@@ -423,8 +424,14 @@ final class ServerlessVariableResolver {
             .trimmingCharacters(in: .whitespaces)
         if name == "strToBool" {
             switch argument.lowercased() {
-            case "true", "1": return .value(TemplateNode(kind: .scalar("true", plain: true), location: node.location, path: node.path))
-            case "false", "0": return .value(TemplateNode(kind: .scalar("false", plain: true), location: node.location, path: node.path))
+            case "true", "1":
+                return .value(
+                    TemplateNode(kind: .scalar("true", plain: true), location: node.location, path: node.path)
+                )
+            case "false", "0":
+                return .value(
+                    TemplateNode(kind: .scalar("false", plain: true), location: node.location, path: node.path)
+                )
             default: throw error(node, "strToBool(\(argument)): expected true, false, 1 or 0")
             }
         }

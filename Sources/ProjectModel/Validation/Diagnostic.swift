@@ -52,7 +52,14 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
 
     /// The error diagnostic for a load error.
     public init(_ error: ProjectError) {
-        self.init(.error, file: error.file, line: error.line, column: error.column, path: error.path, message: error.message)
+        self.init(
+            .error,
+            file: error.file,
+            line: error.line,
+            column: error.column,
+            path: error.path,
+            message: error.message
+        )
     }
 
     /// `file:line:col: error: path: message` (the parts that are known).

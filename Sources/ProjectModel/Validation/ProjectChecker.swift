@@ -223,7 +223,9 @@ struct ProjectChecker {
                     ]
                 }
             }
-            return [diagnostic(.error, .handler, of: function, "handler \(handler): no \(modulePath).py in \(shownCode)")]
+            return [
+                diagnostic(.error, .handler, of: function, "handler \(handler): no \(modulePath).py in \(shownCode)")
+            ]
         }
         if runtime.hasPrefix("nodejs") {
             for fileExtension in ["js", "mjs", "cjs"] where code.exists("\(module).\(fileExtension)") {

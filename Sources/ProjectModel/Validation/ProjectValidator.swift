@@ -46,21 +46,10 @@ public enum ProjectValidator {
         return ValidationReport(diagnostics: sorted(unique(diagnostics)), project: project)
     }
 
-    /// Drops a diagnostic when an earlier one has the same severity and position (the reference checker and the
-    /// loader can both report one missing target).
+    /// Drops repeated diagnostics (the reference checker and the loader can both report one missing target).
     static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         var seen: Set<String> = []
-        var result: [Diagnostic] = []
-        for diagnostic in diagnostics {
-            let key: String
-            if diagnostic.line != nil {
-                key = "\(diagnostic.severity)|\(diagnostic.file)|\(diagnostic.line ?? 0)|\(diagnostic.column ?? 0)"
-            } else {
-                key = diagnostic.description
-            }
-            if seen.insert(key).inserted { result.append(diagnostic) }
-        }
-        return result
+        return diagnostics.filter { seen.insert($0.description).inserted }
     }
 
     /// Sorted by file, line and column (stable for equal positions).

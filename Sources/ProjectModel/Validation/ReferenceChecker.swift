@@ -53,7 +53,9 @@ struct ReferenceChecker {
         switch name {
         case "Ref":
             guard let target = argument.scalarText else { return nil }
-            if Self.pseudoParameters.contains(target) || parameters.contains(target) || isResource(target) { return nil }
+            if Self.pseudoParameters.contains(target) || parameters.contains(target) || isResource(target) {
+                return nil
+            }
             return "Ref to \"\(target)\", which is not a parameter or resource of this template"
         case "Fn::GetAtt":
             var logicalID: String?
@@ -76,7 +78,8 @@ struct ReferenceChecker {
                 if Self.pseudoParameters.contains(variable) || parameters.contains(variable) { continue }
                 let logicalID = variable.split(separator: ".", maxSplits: 1).first.map(String.init) ?? variable
                 if isResource(logicalID) { continue }
-                return "Fn::Sub variable ${\(variable)} is not a parameter, pseudo-parameter or resource of this template"
+                return
+                    "Fn::Sub variable ${\(variable)} is not a parameter, pseudo-parameter or resource of this template"
             }
             return nil
         default:
