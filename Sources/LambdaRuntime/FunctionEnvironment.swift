@@ -21,7 +21,8 @@ public enum FunctionEnvironment {
     /// - Parameters:
     ///   - runtimeAPI: `AWS_LAMBDA_RUNTIME_API`, `127.0.0.1:PORT`.
     ///   - logStreamName: `AWS_LAMBDA_LOG_STREAM_NAME`; nil makes a new one (``makeLogStreamName(date:)``).
-    ///   - runtimeDirectory: `LAMBDA_RUNTIME_DIR`, the bundled client's folder; nil: `<cache>/runtime-clients`.
+    ///   - runtimeDirectory: `LAMBDA_RUNTIME_DIR`, the bundled client's folder; nil: where
+    ///     ``RuntimeClients/install(in:)`` puts them, `<cache>/runtime-clients/<version>`.
     public static func build(
         _ configuration: FunctionConfiguration,
         runtimeAPI: String,
@@ -74,7 +75,9 @@ public enum FunctionEnvironment {
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
         env["LAMBDA_TASK_ROOT"] = configuration.codeDirectory.path
         env["LAMBDA_RUNTIME_DIR"] =
-            (runtimeDirectory ?? configuration.cacheDirectory.appendingPathComponent("runtime-clients")).path
+            (runtimeDirectory
+            ?? configuration.cacheDirectory.appendingPathComponent("runtime-clients")
+            .appendingPathComponent(RuntimeClients.version)).path
         env["TZ"] = ":UTC"
         if let credentials = configuration.credentials {
             env["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID

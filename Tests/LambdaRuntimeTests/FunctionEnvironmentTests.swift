@@ -32,7 +32,7 @@ struct FunctionEnvironmentTests {
         #expect(env["AWS_LAMBDA_LOG_STREAM_NAME"] == "s")
         #expect(env["AWS_LAMBDA_RUNTIME_API"] == "127.0.0.1:9001")
         #expect(env["LAMBDA_TASK_ROOT"] == "/work/app")
-        #expect(env["LAMBDA_RUNTIME_DIR"] == "/tmp/cache/runtime-clients")
+        #expect(env["LAMBDA_RUNTIME_DIR"] == "/tmp/cache/runtime-clients/\(RuntimeClients.version)")
         #expect(env["TZ"] == ":UTC")
         #expect(env["AWS_LAMBDA_FUNCTION_TIMEOUT"] == "7")
         #expect(env["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR")

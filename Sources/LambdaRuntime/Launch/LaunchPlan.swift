@@ -24,14 +24,14 @@ struct LaunchPlan: Sendable, Equatable {
             let interpreter = try InterpreterLocator.python(for: configuration)
             let clients = try resolvedClients(clients, configuration)
             return LaunchPlan(
-                executable: interpreter.executable, arguments: [clients.python.path],
+                executable: interpreter.executable, arguments: clients.pythonArguments,
                 runtimeDirectory: clients.python.deletingLastPathComponent(), interpreter: interpreter)
         }
         if runtime.hasPrefix("nodejs") {
             let interpreter = try InterpreterLocator.node(for: configuration)
             let clients = try resolvedClients(clients, configuration)
             return LaunchPlan(
-                executable: interpreter.executable, arguments: [clients.node.path],
+                executable: interpreter.executable, arguments: clients.nodeArguments,
                 runtimeDirectory: clients.node.deletingLastPathComponent(), interpreter: interpreter)
         }
         throw .unsupportedRuntime(runtime, function: configuration.name)

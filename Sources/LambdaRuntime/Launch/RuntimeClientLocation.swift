@@ -1,16 +1,25 @@
 import Foundation
 
-/// Where the bundled Python and Node.js runtime clients live on disk.
+/// Where the Python and Node.js runtime clients live on disk, and how an interpreter starts them.
 struct RuntimeClientPaths: Sendable, Equatable {
-    /// The Python client, run as `python <file>`.
+    /// The Python client.
     var python: URL
     /// The Node.js client, run as `node <file>`.
     var node: URL
 
-    /// Installs (or finds already installed) the bundled clients under `<cacheDirectory>/runtime-clients`.
+    /// The Python interpreter's arguments: the bundled `standin_runtime.py` is imported as a module (its bytecode is
+    /// then cached); any other file is run as a script.
+    var pythonArguments: [String] {
+        guard python.lastPathComponent == "standin_runtime.py" else { return [python.path] }
+        return InstalledRuntimeClients(python: python, node: node).pythonArguments
+    }
+
+    /// The Node.js interpreter's arguments.
+    var nodeArguments: [String] { [node.path] }
+
+    /// Installs (or finds already installed) the bundled clients under `<cacheDirectory>/runtime-clients/<version>`.
     static func bundled(cacheDirectory: URL) throws(RuntimeError) -> RuntimeClientPaths {
-        let directory = cacheDirectory.appendingPathComponent("runtime-clients")
-        // Wired to `RuntimeClients.install(in:)` once the bundled clients land.
-        throw .launchPreparation("the bundled runtime clients are not available yet (\(directory.path))")
+        let installed = try RuntimeClients.install(in: cacheDirectory)
+        return RuntimeClientPaths(python: installed.python, node: installed.node)
     }
 }
