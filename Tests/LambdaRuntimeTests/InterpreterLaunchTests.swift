@@ -21,7 +21,8 @@ struct InterpreterLaunchTests {
             """)
         let configuration = makeConfiguration(
             code: code, runtime: "python3.11", hostPath: "\(venvBin.path):/usr/bin:/bin")
-        let instance = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: quietLogger)
+        let instance = try await FunctionInstance.start(
+            configuration, logSink: DiscardingLogSink(), logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         let result = try await instance.invoke(InvocationRequest(payload: Array(#"{"a":1}"#.utf8)))
         let object = try #require(jsonObject(result.payload), "\(result.payloadText) \(result.logText)")
@@ -37,7 +38,8 @@ struct InterpreterLaunchTests {
         let code = try makeTemporaryDirectory("standin-node")
         try writeFile(code, "index.js", "exports.handler = async (event) => ({ got: event, v: process.version });\n")
         let configuration = makeConfiguration(code: code, runtime: "nodejs20.x", handler: "index.handler")
-        let instance = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: quietLogger)
+        let instance = try await FunctionInstance.start(
+            configuration, logSink: DiscardingLogSink(), logger: quietLogger)
         defer { Task { await instance.shutdown() } }
         let result = try await instance.invoke(InvocationRequest(payload: Array("[1,2]".utf8)))
         let object = try #require(jsonObject(result.payload), "\(result.payloadText) \(result.logText)")
