@@ -149,6 +149,8 @@ public struct APIGatewayServer: Sendable {
         let outcome: GatewayPipeline.Outcome
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
             outcome = .init(response: .payloadTooLarge)
+        } else if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
+            outcome = await pipeline.value.handle(apiRequest, serverPort: port)  // no body: skip the body stream
         } else if let body = await collect(request.body, limit: maxBody) {
             apiRequest.body = body
             outcome = await pipeline.value.handle(apiRequest, serverPort: port)

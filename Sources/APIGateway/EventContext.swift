@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,9 +43,9 @@ public struct EventContext: Sendable {
 
     /// A random lower-case UUID string.
     public static func makeRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next()
-        let low = generator.next()
+        let sequence = counter.wrappingAdd(2, ordering: .relaxed).newValue
+        let high = splitMix(sequence)
+        let low = splitMix(sequence &+ 1)
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<8 {
             bytes[index] = UInt8(truncatingIfNeeded: high >> (UInt64(index) * 8))
@@ -62,15 +64,35 @@ public struct EventContext: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Request ids come from SplitMix64 over a randomly seeded counter: unique per process and cheap (no syscall).
+    private static let counter = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+    private static func splitMix(_ value: UInt64) -> UInt64 {
+        var z = value &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// The request time as API Gateway writes it: `21/Apr/2020:15:08:21 +0000`.
+    /// The request time as API Gateway writes it: `21/Apr/2020:15:08:21 +0000` (formatted once per second).
     public var formattedTime: String {
-        var seconds = time_t(timeEpochMilliseconds / 1000)
+        let second = timeEpochMilliseconds / 1000
+        if let cached = Self.timeCache.withLock({ $0.second == second ? $0.text : nil }) { return cached }
+        let text = Self.format(second)
+        Self.timeCache.withLock { $0 = (second, text) }
+        return text
+    }
+
+    private static let timeCache = Mutex<(second: Int64, text: String)>((-1, ""))
+
+    private static func format(_ epochSecond: Int64) -> String {
+        var seconds = time_t(epochSecond)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(two(parts.tm_mday))/\(Self.months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):"
+        return "\(two(parts.tm_mday))/\(months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):"
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
     }
 }

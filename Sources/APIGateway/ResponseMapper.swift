@@ -50,13 +50,12 @@ public enum ResponseMapper {
 
     private static func statusCode(_ value: JSON?) -> Result<Int, Diagnostic> {
         guard let value else { return .failure(Diagnostic("statusCode is missing")) }
-        guard case .number(let number, let text) = value, number == number.rounded(), number >= 100, number <= 599
+        guard case .number(let number, _) = value, number == number.rounded(), number >= 100, number <= 599
         else {
             return .failure(
                 Diagnostic("statusCode must be an integer HTTP status, got \(value.typeName) \(render(value))")
             )
         }
-        _ = text
         return .success(Int(number))
     }
 
@@ -71,7 +70,8 @@ public enum ResponseMapper {
     }
 
     private static func base64Flag(_ json: JSON, rest: Bool) -> Result<Bool, Diagnostic> {
-        let name = rest && json["base64Encoded"] != nil ? "base64Encoded" : "isBase64Encoded"
+        let legacy = json["base64Encoded"]
+        let name = rest && legacy != nil && legacy != .null ? "base64Encoded" : "isBase64Encoded"
         switch json[name] {
         case nil, .null?: return .success(false)
         case .bool(let flag)?: return .success(flag)

@@ -34,4 +34,12 @@ struct PipelineTests {
         #expect(id[id.index(id.startIndex, offsetBy: 14)] == "4")
         #expect(id != EventContext.makeRequestID())
     }
+
+    @Test func formattedTimeFollowsTheSecond() {
+        let first = EventContext(timeEpochMilliseconds: 1_587_481_701_067)
+        let second = EventContext(timeEpochMilliseconds: 1_587_481_702_001)
+        #expect(first.formattedTime == "21/Apr/2020:15:08:21 +0000")
+        #expect(second.formattedTime == "21/Apr/2020:15:08:22 +0000")
+        #expect(first.formattedTime == "21/Apr/2020:15:08:21 +0000")
+    }
 }

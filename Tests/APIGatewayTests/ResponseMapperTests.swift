@@ -101,6 +101,11 @@ struct ResponseMapperTests {
             #"{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"UE5H","#
             + #""base64Encoded":true,"isBase64Encoded":false}"#
         #expect(Self.text(Self.map(legacy, Self.rest).response) == "PNG")
+        // A null base64Encoded falls back to isBase64Encoded.
+        let nullLegacy =
+            #"{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"UE5H","#
+            + #""base64Encoded":null,"isBase64Encoded":true}"#
+        #expect(Self.text(Self.map(nullLegacy, Self.rest).response) == "PNG")
         // HTTP API decodes whenever the flag is set.
         #expect(Self.text(Self.map(textAnswer, Self.http1).response) == "PNG")
     }
