@@ -154,3 +154,87 @@ struct ProjectValidatorTests {
         )
     }
 }
+
+struct ProjectValidatorCodeTests {
+    @Test func missingCodeUriAndLayerBootstrap() throws {
+        let template =
+            samHeader + """
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: bootstrap
+                      Runtime: provided.al2023
+                      CodeUri: fn
+                      Role: arn:aws:iam::123456789012:role/r
+                      Layers:
+                        - !Ref Runtime
+                  Runtime:
+                    Type: AWS::Serverless::LayerVersion
+                    Properties:
+                      ContentUri: layer
+                  Gone:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: app.handler
+                      Runtime: python3.12
+                      CodeUri: does-not-exist
+                      Role: arn:aws:iam::123456789012:role/r
+
+                """
+        let workspace = try Workspace(template, files: ["fn/main.txt": "x"])
+        try writeFile(workspace.directory, "layer/bootstrap", "#!/bin/sh\n", executable: true)
+        let report = ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory))
+        #expect(report.diagnostics.count == 1)
+        let diagnostic = try #require(report.diagnostics.first)
+        #expect(diagnostic.line == 22)
+        #expect(diagnostic.column == 16)
+        #expect(diagnostic.path == "Resources.Gone.Properties.CodeUri")
+        #expect(diagnostic.message.hasPrefix("no such file or folder"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zip")))
+    func handlersAndBootstrapsInZips() throws {
+        let workspace = try Workspace(
+            oneFunction("      Role: arn:aws:iam::123456789012:role/r\n").replacingOccurrences(
+                of: "CodeUri: src",
+                with: "CodeUri: code.zip"
+            )
+        )
+        _ = try CodeArchiveTests.makeZip(
+            in: workspace.directory,
+            name: "code.zip",
+            files: ["app.py": ("def other(event, context):\n    pass\n", false)]
+        )
+        let report = ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory))
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "template.yaml:5:16: error: Resources.Fn.Properties.Handler: app.py has no function handler (expected"
+                    + " def handler(event, context))"
+            ]
+        )
+        _ = try CodeArchiveTests.makeZip(
+            in: workspace.directory,
+            name: "code.zip",
+            files: ["app.py": ("def handler(event, context):\n    pass\n", false)]
+        )
+        #expect(ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory)).diagnostics == [])
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zip")))
+    func bootstrapModeInAZip() throws {
+        let template = oneFunction("      Role: arn:aws:iam::123456789012:role/r\n", handler: "      Handler: x\n")
+            .replacingOccurrences(of: "python3.12", with: "provided.al2")
+            .replacingOccurrences(of: "CodeUri: src", with: "CodeUri: fn.zip")
+        let workspace = try Workspace(template)
+        for executable in [false, true] {
+            _ = try CodeArchiveTests.makeZip(
+                in: workspace.directory,
+                name: "fn.zip",
+                files: ["bootstrap": ("#!/bin/sh\n", executable)]
+            )
+            let report = ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory))
+            #expect(report.hasErrors == !executable)
+        }
+    }
+}

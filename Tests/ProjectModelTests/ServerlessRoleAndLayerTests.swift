@@ -200,3 +200,148 @@ struct ServerlessRoleAndLayerTests {
         #expect(error.message.contains("cycle"))
     }
 }
+
+struct ServerlessAPITests {
+    @Test func authorizersAndPayloadVersions() throws {
+        let provider = """
+              httpApi:
+                payload: 1.0
+                cors:
+                  allowedOrigins: [https://example.com]
+                  allowedMethods: [GET]
+                authorizers:
+                  lambdaAuth:
+                    type: request
+                    functionName: auth
+                    identitySource: $request.header.X-Token
+                    enableSimpleResponses: true
+                  jwtAuth:
+                    type: jwt
+                    identitySource: $request.header.Authorization
+                    issuerUrl: https://issuer.example.com
+                    audience: [app]
+
+            """
+        let functions = """
+              auth:
+                handler: src/app.handler
+              api:
+                handler: src/app.handler
+                events:
+                  - http:
+                      path: secure
+                      method: post
+                      authorizer: auth
+                  - http:
+                      path: request
+                      method: get
+                      authorizer:
+                        name: auth
+                        type: request
+                        identitySource: method.request.header.X-Token, method.request.querystring.q
+                  - http:
+                      path: iam
+                      method: get
+                      authorizer: aws_iam
+                  - httpApi:
+                      method: GET
+                      path: /lambda
+                      authorizer:
+                        name: lambdaAuth
+                  - httpApi:
+                      method: GET
+                      path: /jwt
+                      authorizer: jwtAuth
+            """
+        let project = try Workspace(serverlessYML(functions, providerExtra: provider), name: "serverless.yml").load()
+        let routes = project.routes
+        #expect(routes.map(\.routeKey) == ["POST /secure", "GET /request", "GET /iam", "GET /lambda", "GET /jwt"])
+        #expect(
+            routes[0].authorizer
+                == AuthorizerSpec(
+                    name: "auth",
+                    functionLogicalID: "auth",
+                    type: .token,
+                    identitySources: ["method.request.header.Authorization"]
+                )
+        )
+        #expect(
+            routes[1].authorizer?.identitySources == [
+                "method.request.header.X-Token", "method.request.querystring.q",
+            ]
+        )
+        #expect(routes[1].authorizer?.type == .request)
+        #expect(routes[2].authorizer == nil)
+        #expect(
+            routes[3].authorizer
+                == AuthorizerSpec(
+                    name: "lambdaAuth",
+                    functionLogicalID: "auth",
+                    type: .request,
+                    identitySources: ["$request.header.X-Token"],
+                    payloadFormatVersion: "2.0",
+                    enableSimpleResponses: true
+                )
+        )
+        #expect(routes[4].authorizer == nil)
+        #expect(routes[3].payloadFormatVersion == "1.0")
+        #expect(routes[3].cors?.allowOrigins == ["https://example.com"])
+        #expect(routes[3].cors?.allowMethods == ["GET", "OPTIONS"])
+    }
+
+    @Test func unknownAuthorizerFunctionIsAnError() throws {
+        let functions = """
+              api:
+                handler: src/app.handler
+                events:
+                  - http:
+                      path: x
+                      method: get
+                      authorizer: nope
+            """
+        let error = try #require(try Workspace(serverlessYML(functions), name: "serverless.yml").loadError())
+        #expect(error.kind == .unknownReference)
+        #expect(error.line == 10)
+        #expect(error.message == "authorizer \"nope\" is not a function of this service")
+    }
+
+    @Test func serviceMapLegacyStatementsAndRegionFromOptions() throws {
+        let yaml = """
+            service:
+              name: legacy
+            provider:
+              name: aws
+              runtime: nodejs22.x
+              iamRoleStatements:
+                - Effect: Allow
+                  Action: s3:GetObject
+                  Resource: '*'
+              environment:
+                REGION: ${aws:region}
+                OPT_REGION: ${opt:region}
+            functions:
+              fn:
+                handler: index.handler
+
+            """
+        let workspace = try Workspace(yaml, name: "serverless.yml")
+        let project = try workspace.load(region: "ap-southeast-2")
+        let function = try #require(project.function(named: "legacy-dev-fn"))
+        #expect(project.serviceName == "legacy")
+        #expect(function.environment == ["REGION": "ap-southeast-2", "OPT_REGION": "ap-southeast-2"])
+        #expect(function.policies?.arrayValue?.first?["Action"] == .string("s3:GetObject"))
+        #expect(function.memorySize == 1024)
+        #expect(function.timeout == 6)
+        #expect(
+            function.role
+                == .templateRole(logicalID: "IamRoleLambdaExecution", roleName: "legacy-dev-ap-southeast-2-lambdaRole")
+        )
+    }
+
+    @Test func otherProvidersAreNotSupported() throws {
+        let yaml = "service: x\nprovider:\n  name: google\nfunctions: {}\n"
+        let error = try #require(try Workspace(yaml, name: "serverless.yml").loadError())
+        #expect(error.kind == .unsupported)
+        #expect(error.description.hasPrefix("serverless.yml:3:9: provider.name: provider google is not supported"))
+    }
+}
