@@ -191,7 +191,7 @@ public struct APIGatewayServer: Sendable {
         fields.reserveCapacity(response.headers.count + 2)
         for header in response.headers {
             guard let name = HTTPField.Name(header.name) else { continue }
-            if !isHead && (name == .contentLength || name == .transferEncoding) { continue }
+            if name == .transferEncoding || (!isHead && name == .contentLength) { continue }
             if name == .connection { continue }
             fields.append(HTTPField(name: name, value: header.value))
         }
