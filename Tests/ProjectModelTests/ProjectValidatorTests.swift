@@ -238,3 +238,27 @@ struct ProjectValidatorCodeTests {
         }
     }
 }
+
+struct ServerlessValidationTests {
+    @Test func serverlessAppHasOnlyADeprecationWarning() throws {
+        let report = validateFixture("serverless-app")
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "serverless.yml:60:14: warning: functions.create.runtime: nodejs20.x is deprecated in AWS Lambda; move"
+                    + " to a newer runtime"
+            ]
+        )
+        #expect(report.project?.format == .serverless)
+    }
+
+    @Test func unresolvableVariableIsADiagnostic() throws {
+        let report = validateFixture("serverless-broken")
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "serverless.yml:8:10: error: provider.environment.BAD: cannot resolve variable ${self:custom.missing}:"
+                    + " no value at \"custom.missing\" in serverless.yml"
+            ]
+        )
+        #expect(report.project == nil)
+    }
+}
