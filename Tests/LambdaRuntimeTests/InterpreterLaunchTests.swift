@@ -90,4 +90,20 @@ struct InterpreterLaunchTests {
             "\(error)".contains("none of python3.12, python3 found on PATH")
         }
     }
+
+    @Test func failingShimIsSkippedAndRemembered() throws {
+        guard let python = TestPaths.venvTool("python") else { return }
+        let code = try makeTemporaryDirectory("standin-shim")
+        let shims = code.appendingPathComponent("shims")
+        let marker = code.appendingPathComponent("asked")
+        // Like pyenv's shim for a version that is installed but not active: it fails.
+        try writeFile(shims, "python3.66", "#!/bin/sh\necho x >> \(marker.path)\nexit 127\n", executable: true)
+        try writeFile(shims, "python3", "#!/bin/sh\nexec \(python.path) \"$@\"\n", executable: true)
+        let configuration = makeConfiguration(code: code, runtime: "python3.66", hostPath: shims.path)
+        let first = try InterpreterLocator.python(for: configuration)
+        #expect(first.executable == python.path)
+        #expect(first.warning?.contains("python3.66 is not on PATH") == true)
+        _ = try InterpreterLocator.python(for: configuration)
+        #expect(try String(contentsOf: marker, encoding: .utf8) == "x\n")
+    }
 }

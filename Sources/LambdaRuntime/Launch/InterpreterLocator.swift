@@ -96,10 +96,18 @@ enum InterpreterLocator {
     ) -> Answer? {
         let cacheFile = configuration.cacheDirectory.appendingPathComponent("interpreters")
             .appendingPathComponent(cacheKey(executable, runtime))
-        if let cached = try? String(contentsOf: cacheFile, encoding: .utf8), let answer = parse(cached),
-            FileManager.default.isExecutableFile(atPath: answer.executable)
-        {
-            return answer
+        if let cached = try? String(contentsOf: cacheFile, encoding: .utf8) {
+            if let answer = parse(cached), FileManager.default.isExecutableFile(atPath: answer.executable) {
+                return answer
+            }
+            // A shim that failed (e.g. pyenv has no such version active) is not asked again for a while: asking
+            // costs hundreds of milliseconds.
+            if cached == failedMarker,
+                let modified = (try? FileManager.default.attributesOfItem(atPath: cacheFile.path))?[.modificationDate]
+                    as? Date, Date().timeIntervalSince(modified) < failureLifetime
+            {
+                return nil
+            }
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -115,12 +123,18 @@ enum InterpreterLocator {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0, let answer = parse(text) else { return nil }
+        let answer = process.terminationStatus == 0 ? parse(text) : nil
         try? FileManager.default.createDirectory(
             at: cacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data("\(answer.executable)\n\(answer.version)\n".utf8).write(to: cacheFile, options: .atomic)
+        let record = answer.map { "\($0.executable)\n\($0.version)\n" } ?? failedMarker
+        try? Data(record.utf8).write(to: cacheFile, options: .atomic)
         return answer
     }
+
+    /// What the cache holds for an interpreter that could not answer.
+    private static let failedMarker = "-\n"
+    /// How long a failed answer is trusted, in seconds.
+    private static let failureLifetime: TimeInterval = 3600
 
     private static func parse(_ text: String) -> Answer? {
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
