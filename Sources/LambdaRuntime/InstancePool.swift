@@ -85,6 +85,7 @@ public actor InstancePool {
             }
             if live[configuration, default: 0] < maxInstancesPerFunction {
                 live[configuration, default: 0] += 1
+                retireIdle(ofOtherConfigurationsThan: configuration)
                 let generation = generation(configuration)
                 do {
                     let instance = try await FunctionInstance.start(configuration, logSink: logSink, logger: logger)
@@ -119,6 +120,17 @@ public actor InstancePool {
         live[configuration, default: 0] -= 1
         wakeOne(configuration)
         await entry.instance.shutdown()
+    }
+
+    /// A function has one current configuration: when it changes (new credentials, variables, code), idle instances
+    /// of its previous configurations would never be used again, so they stop.
+    private func retireIdle(ofOtherConfigurationsThan configuration: FunctionConfiguration) {
+        for (other, entries) in idle where other.name == configuration.name && other != configuration {
+            idle[other] = nil
+            live[other, default: 0] -= entries.count
+            wakeOne(other)
+            for entry in entries { Task { await entry.instance.shutdown() } }
+        }
     }
 
     private func generation(_ configuration: FunctionConfiguration) -> Int {

@@ -84,4 +84,20 @@ struct InstancePoolTests {
             try await pool.invoke(configuration, InvocationRequest(payload: []))
         }
     }
+
+    @Test func aChangedConfigurationRetiresIdleInstancesOfTheOldOne() async throws {
+        let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger)
+        let old = makeConfiguration(code: try pidFunction(), environment: ["VERSION": "1"])
+        var new = old
+        new.environment["VERSION"] = "2"
+        let before = try await pool.invoke(old, InvocationRequest(payload: []))
+        let after = try await pool.invoke(new, InvocationRequest(payload: []))
+        #expect(before.payloadText != after.payloadText)
+        #expect(await pool.instanceCount(old) == 0)
+        let stale = Int32(before.payloadText) ?? 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while processIsAlive(stale), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!processIsAlive(stale))
+        await pool.shutdown()
+    }
 }
