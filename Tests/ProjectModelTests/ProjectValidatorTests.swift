@@ -261,4 +261,23 @@ struct ServerlessValidationTests {
         )
         #expect(report.project == nil)
     }
+
+    @Test func aBadProviderVariableDoesNotHideFunctionProblems() throws {
+        let yaml = serverlessYML(
+            "  fn:\n    handler: src/app.handler\n    timeout: 1000\n",
+            providerExtra: "  environment:\n    X: ${env:MISSING}\n"
+        )
+        let workspace = try Workspace(yaml, name: "serverless.yml")
+        let report = ProjectValidator.validate(ProjectLoadOptions(workingDirectory: workspace.directory))
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "serverless.yml:6:8: error: provider.environment.X: cannot resolve variable ${env:MISSING}:"
+                    + " environment variable MISSING is not set"
+            ]
+        )
+        let withVariable = ProjectValidator.validate(
+            ProjectLoadOptions(workingDirectory: workspace.directory, environment: ["MISSING": "here"])
+        )
+        #expect(withVariable.diagnostics.map(\.line) == [10])
+    }
 }

@@ -164,4 +164,20 @@ struct ServerlessLoaderTests {
         #expect(try workspace.load().format == .sam)
         #expect(try workspace.load(templatePath: "serverless.yml").format == .serverless)
     }
+
+    @Test func functionsAndProviderFromFiles() throws {
+        let workspace = try Workspace(
+            "service: split\nprovider: ${file(./provider.yml)}\nfunctions: ${file(./functions.yml)}\n",
+            name: "serverless.yml",
+            files: [
+                "provider.yml": "name: aws\nruntime: python3.13\nenvironment:\n  STAGE: ${sls:stage}\n",
+                "functions.yml": "one:\n  handler: src/app.handler\ntwo:\n  handler: src/app.handler\n  name: custom\n",
+            ]
+        )
+        let project = try workspace.load()
+        #expect(project.functions.map(\.functionName) == ["split-dev-one", "custom"])
+        #expect(project.functions.map(\.runtime) == ["python3.13", "python3.13"])
+        #expect(project.functions[0].environment == ["STAGE": "dev"])
+        #expect(project.functions[1].location.file == "functions.yml")
+    }
 }

@@ -169,7 +169,7 @@ extension ServerlessLoader {
         }
         guard let name, !name.hasPrefix("arn:"), name.lowercased() != "aws_iam", type == "token" || type == "request"
         else { return nil }
-        guard raw["functions"]?[name] != nil else {
+        guard functionEntries.contains(where: { $0.key == name }) else {
             throw error(.unknownReference, node, "authorizer \"\(name)\" is not a function of this service")
         }
         if type == "request" {
@@ -271,7 +271,7 @@ extension ServerlessLoader {
         guard definition["type"]?.scalarString?.lowercased() == "request",
             let functionName = definition["functionName"]?.scalarString
         else { return nil }
-        guard raw["functions"]?[functionName] != nil else {
+        guard functionEntries.contains(where: { $0.key == functionName }) else {
             throw error(
                 .unknownReference,
                 definitionNode,

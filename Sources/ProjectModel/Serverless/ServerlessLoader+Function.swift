@@ -32,7 +32,7 @@ extension ServerlessLoader {
             code = try functionCode(node)
         }
         var environment: [String: String] = [:]
-        for source in [provider["environment"], node["environment"]] {
+        for source in [try variables.value(atPath: ["provider", "environment"]), node["environment"]] {
             guard let source, !source.isNull else { continue }
             guard let entries = source.entries else {
                 throw error(.invalidValue, source, "environment must be a map")

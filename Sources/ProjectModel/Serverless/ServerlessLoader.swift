@@ -29,6 +29,8 @@ struct ServerlessLoader {
     let resolver: IntrinsicResolver
     /// Top-level `layers:` by their CloudFormation logical id (`<Key>LambdaLayer`).
     let layers: [String: LayerSpec]
+    /// `functions` entries (variables not resolved yet, unless `functions` itself was a variable).
+    let functionEntries: [TemplateEntry]
 
     var serviceDirectory: URL { templateURL.deletingLastPathComponent() }
 
@@ -67,9 +69,7 @@ struct ServerlessLoader {
         service = name
         stage = try variables.stage()
         region = try variables.region()
-        let provider =
-            try variables.value(atPath: ["provider"])
-            ?? TemplateNode(kind: .mapping([]), location: root.location, path: "provider")
+        let provider = try Self.resolveProvider(root["provider"], root: root, variables: variables)
         guard provider.entries != nil else {
             throw ProjectError(
                 .invalidValue,
@@ -96,8 +96,9 @@ struct ServerlessLoader {
         )
         let layerNodes = try variables.value(atPath: ["layers"])
         var resources = try Self.userResources(sections["Resources"])
+        functionEntries = try Self.functionEntries(root["functions"], variables: variables)
         var functionNames: [(key: String, name: String, node: TemplateNode)] = []
-        for entry in root["functions"]?.entries ?? [] {
+        for entry in functionEntries {
             // A `name` that does not resolve is reported when its function loads.
             let given = (try? variables.value(atPath: ["functions", entry.key, "name"]))?.scalarText
             functionNames.append((entry.key, given ?? "\(name)-\(stage)-\(entry.key)", entry.value))
@@ -128,6 +129,48 @@ struct ServerlessLoader {
             serviceDirectory: templateURL.deletingLastPathComponent(),
             resolver: resolver
         )
+    }
+
+    /// `provider` with its variables resolved, except `environment` (resolved for each function, so that one bad
+    /// variable there is reported without hiding the functions' own problems).
+    static func resolveProvider(
+        _ raw: TemplateNode?,
+        root: TemplateNode,
+        variables: ServerlessVariableResolver
+    ) throws(ProjectError) -> TemplateNode {
+        guard let raw, !raw.isNull else {
+            return TemplateNode(kind: .mapping([]), location: root.location, path: "provider")
+        }
+        let node = try variables.expand(raw)
+        guard case .mapping(let entries) = node.kind else { return try variables.resolveCached(node) }
+        var resolved = node
+        var values: [TemplateEntry] = []
+        for entry in entries {
+            var copy = entry
+            if entry.key != "environment" { copy.value = try variables.resolveCached(entry.value) }
+            values.append(copy)
+        }
+        resolved.kind = .mapping(values)
+        return resolved
+    }
+
+    /// `functions`: a map, a list of maps, or a variable (`${file(./functions.yml)}`) giving one.
+    static func functionEntries(
+        _ raw: TemplateNode?,
+        variables: ServerlessVariableResolver
+    ) throws(ProjectError) -> [TemplateEntry] {
+        guard let raw, !raw.isNull else { return [] }
+        let node = try variables.expand(raw)
+        if let entries = node.entries { return entries }
+        if let elements = node.elements {
+            var entries: [TemplateEntry] = []
+            for element in elements {
+                entries += try variables.expand(element).entries ?? []
+            }
+            if entries.count > 0 || elements.isEmpty { return entries }
+        }
+        if node.isNull { return [] }
+        throw ProjectError(.invalidValue, at: node.location, path: node.path, message: "functions must be a map")
     }
 
     // MARK: - Resources
@@ -353,23 +396,6 @@ struct ServerlessLoader {
         var functions: [FunctionSpec] = []
         var routes: [Route] = []
         var errors: [ProjectError] = []
-        let functionEntries: [TemplateEntry]
-        if let node = raw["functions"], !node.isNull {
-            if let entries = node.entries {
-                functionEntries = entries
-            } else if let elements = node.elements, elements.allSatisfy({ $0.entries != nil }) {
-                functionEntries = elements.flatMap { $0.entries ?? [] }
-            } else {
-                throw ProjectError(
-                    .invalidValue,
-                    at: node.location,
-                    path: node.path,
-                    message: "functions must be a map"
-                )
-            }
-        } else {
-            functionEntries = []
-        }
         for entry in functionEntries {
             do {
                 let node = try variables.resolveCached(entry.value)

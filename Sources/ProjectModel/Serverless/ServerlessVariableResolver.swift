@@ -61,7 +61,7 @@ final class ServerlessVariableResolver {
     func value(atPath components: [String]) throws(ProjectError) -> TemplateNode? {
         var current = root
         for component in components {
-            if case .scalar(let text, _) = current.kind, text.contains("${") { current = try resolveCached(current) }
+            current = try expand(current)
             if let child = current[component] {
                 current = child
             } else if let elements = current.elements, let index = Int(component), elements.indices.contains(index) {
@@ -71,6 +71,23 @@ final class ServerlessVariableResolver {
             }
         }
         return try resolveCached(current)
+    }
+
+    /// A node to look into: a string that is exactly `${file(...)}` gives the file's (or key's) node with its
+    /// variables not resolved yet, so that a path below it resolves only what it reaches; other strings with
+    /// variables are resolved; anything else is returned as it is.
+    func expand(_ node: TemplateNode) throws(ProjectError) -> TemplateNode {
+        guard case .scalar(let text, _) = node.kind, text.contains("${") else { return node }
+        let segments = Self.segments(text)
+        if segments.count == 1, case .variable(let content) = segments[0] {
+            let parts = Self.splitFallbacks(content)
+            if parts.count == 1, parts[0].hasPrefix("file("),
+                case .value(let value) = try functionSource(parts[0], node: node, resolving: false)
+            {
+                return value
+            }
+        }
+        return try resolveCached(node)
     }
 
     /// `node` with every variable resolved (memoized by position, cycles reported).
@@ -370,7 +387,7 @@ final class ServerlessVariableResolver {
             .value(TemplateNode(kind: .scalar(value, plain: false), location: node.location, path: node.path))
         }
         if text.hasPrefix("file(") || text.hasPrefix("strToBool(") {
-            return try functionSource(text, node: node)
+            return try functionSource(text, node: node, resolving: true)
         }
         guard let colon = text.firstIndex(of: ":") else { return .missing("\(text) is not a variable") }
         let source = String(text[..<colon])
@@ -414,8 +431,9 @@ final class ServerlessVariableResolver {
         }
     }
 
-    /// `file(path)`, `file(path):key.path` and `strToBool(value)`.
-    func functionSource(_ text: String, node: TemplateNode) throws(ProjectError) -> Lookup {
+    /// `file(path)`, `file(path):key.path` and `strToBool(value)`; with `resolving` false, the file's node is
+    /// returned with its variables not resolved (see `expand`).
+    func functionSource(_ text: String, node: TemplateNode, resolving: Bool) throws(ProjectError) -> Lookup {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else {
             throw error(node, "\(text): missing parenthesis")
         }
@@ -449,11 +467,11 @@ final class ServerlessVariableResolver {
         }
         let document = try loadFile(url, relative: relative)
         var rest = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces)
-        guard rest.hasPrefix(":") else { return .value(try resolveCached(document)) }
+        guard rest.hasPrefix(":") else { return .value(resolving ? try resolveCached(document) : document) }
         rest = try interpolate(String(rest.dropFirst()), node: node)
         var current = document
         for component in rest.split(separator: ".").map(String.init) {
-            if case .scalar(let text, _) = current.kind, text.contains("${") { current = try resolveCached(current) }
+            current = try expand(current)
             if let child = current[component] {
                 current = child
             } else if let elements = current.elements, let index = Int(component), elements.indices.contains(index) {
@@ -462,7 +480,7 @@ final class ServerlessVariableResolver {
                 return .missing("no value at \"\(rest)\" in \(relative)")
             }
         }
-        let value = try resolveCached(current)
+        let value = resolving ? try resolveCached(current) : current
         return value.isNull ? .missing("no value at \"\(rest)\" in \(relative)") : .value(value)
     }
 
