@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An error of the LambdaRuntime module: the function could not be started or invoked at all.
 ///
 /// Function faults (handler errors, crashes, timeouts) are not errors: they come back as an ``InvocationResult``.
