@@ -3,6 +3,12 @@ import Logging
 import NIOPosix
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One running instance of a function: a child process in its own process group, with its own Runtime API
 /// endpoint on loopback. Runs one invocation at a time.
 public final class FunctionInstance: Sendable {
@@ -187,9 +193,3 @@ public final class FunctionInstance: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
