@@ -46,10 +46,12 @@ struct ProjectValidatorTests {
                 + " one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY",
             "template.yaml:55:19: error: Resources.Bucket.Properties.BucketName: Fn::Sub variable ${Prefix} is not a"
                 + " parameter, pseudo-parameter or resource of this template",
+            "template.yaml:58:25: error: Resources.Topic.DependsOn[1]: DependsOn \"Ghost\", which is not a resource of"
+                + " this template",
         ]
         #expect(found == expected)
         #expect(report.warnings.count == 2)
-        #expect(report.errors.count == 10)
+        #expect(report.errors.count == 11)
     }
 
     @Test func diagnosticsEncodeAsJSON() throws {

@@ -1,5 +1,6 @@
 /// Finds `Ref`, `Fn::GetAtt` and `Fn::Sub` targets that do not exist, anywhere in `Resources` and `Outputs` of a
-/// SAM / CloudFormation template (the loader only resolves what functions and routes use).
+/// SAM / CloudFormation template (the loader only resolves what functions and routes use), and `DependsOn` names
+/// that are not resources.
 ///
 /// Names that start with a resource's logical id are accepted: the SAM transform generates resources such as
 /// `<Function>Role`, `<Api>Stage` or `<Function>Alias<alias>`.
@@ -23,6 +24,20 @@ struct ReferenceChecker {
     /// The diagnostics for every missing target.
     func check() -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
+        for entry in root["Resources"]?.entries ?? [] {
+            guard let dependsOn = entry.value["DependsOn"] else { continue }
+            for target in dependsOn.elements ?? [dependsOn] {
+                guard let name = target.scalarText, !resources.contains(name) else { continue }
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        at: target.location,
+                        path: target.path,
+                        message: "DependsOn \"\(name)\", which is not a resource of this template"
+                    )
+                )
+            }
+        }
         for section in ["Resources", "Outputs"] {
             if let node = root[section] { walk(node, into: &diagnostics) }
         }
