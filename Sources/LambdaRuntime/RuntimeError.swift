@@ -71,9 +71,3 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
     /// Any other failure to prepare a launch (bundled client install, cache directory...).
     static func launchPreparation(_ message: String) -> RuntimeError { RuntimeError(.launchFailed, message) }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
