@@ -9,15 +9,15 @@ public struct ProjectLoadOptions: Sendable {
     public var workingDirectory: URL
     /// `--parameter-overrides`, already parsed (see `ParameterOverrides.parse`).
     public var parameterOverrides: [String: String]
-    /// `AWS::Region`.
+    /// `AWS::Region`; serverless.yml: `${opt:region}`, and the region when `provider.region` is not set.
     public var region: String
     /// `AWS::AccountId`.
     public var accountID: String
     /// `AWS::StackName` (nil: "standin").
     public var stackName: String?
-    /// serverless `--stage`.
+    /// serverless `--stage` (`${opt:stage}`); nil: `provider.stage`, else "dev".
     public var stage: String?
-    /// serverless `${env:X}` values.
+    /// serverless `${env:X}` values (pass the shell's environment; libraries never read it themselves).
     public var environment: [String: String]
     /// When no `templatePath` is given, use `.aws-sam/build/template.yaml` if it exists (what `sam local` does
     /// after `sam build`); default false.
