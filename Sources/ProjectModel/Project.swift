@@ -22,6 +22,11 @@ public struct Project: Sendable {
     public var parameters: [String: String]
     /// serverless `service`.
     public var serviceName: String?
+    /// serverless: the stage the names and variables were resolved for (`--stage`, `provider.stage`, "dev").
+    public var stage: String?
+    /// serverless: the region the functions are deployed in (`provider.region`, else the load options' region);
+    /// nil for SAM templates, whose region is the caller's.
+    public var region: String?
 
     /// Creates a project.
     public init(
@@ -30,7 +35,9 @@ public struct Project: Sendable {
         functions: [FunctionSpec],
         routes: [Route],
         parameters: [String: String],
-        serviceName: String? = nil
+        serviceName: String? = nil,
+        stage: String? = nil,
+        region: String? = nil
     ) {
         self.templateURL = templateURL
         self.format = format
@@ -38,6 +45,8 @@ public struct Project: Sendable {
         self.routes = routes
         self.parameters = parameters
         self.serviceName = serviceName
+        self.stage = stage
+        self.region = region
     }
 
     /// The function with this logical id, or else with this `FunctionName`.

@@ -21,6 +21,8 @@ struct ServerlessLoaderTests {
         let directory = TestPaths.fixture("ProjectModelTests", "serverless-app").standardizedFileURL
         #expect(project.format == .serverless)
         #expect(project.serviceName == "shop")
+        #expect(project.stage == "dev")
+        #expect(project.region == "eu-west-1")
         #expect(project.functions.map(\.logicalID) == ["hello", "create"])
         let hello = try #require(project.function(named: "hello"))
         #expect(hello.functionName == "shop-dev-hello")

@@ -415,7 +415,9 @@ struct ServerlessLoader {
             functions: functions,
             routes: routes,
             parameters: values,
-            serviceName: service
+            serviceName: service,
+            stage: stage,
+            region: region
         )
         return (project, errors)
     }
