@@ -181,8 +181,15 @@ struct ServerlessRoleAndLayerTests {
                   MAPPED: ${self:custom.map.a}
                   LITERAL_SUB: '${AWS::Region}'
                   STAGE: ${sls:stage}-${opt:stage, 'none'}
+                  FROM_FILE: ${file(./config.yml):db.host}
+                  PORT: ${file(./config.yml):db.port}
+                  MISSING_FILE: ${file(./nope.yml):x, 'fallback'}
             """
-        let workspace = try Workspace(serverlessYML(functions, top: top), name: "serverless.yml")
+        let workspace = try Workspace(
+            serverlessYML(functions, top: top),
+            name: "serverless.yml",
+            files: ["config.yml": "db:\n  host: db-${sls:stage}.internal\n  port: 5432\n"]
+        )
         let function = try #require(try workspace.load().function(named: "fn"))
         #expect(function.memorySize == 512)
         #expect(function.environment["QUOTED"] == "double quoted")
@@ -191,6 +198,9 @@ struct ServerlessRoleAndLayerTests {
         #expect(function.environment["MAPPED"] == "512")
         #expect(function.environment["LITERAL_SUB"] == "${AWS::Region}")
         #expect(function.environment["STAGE"] == "dev-none")
+        #expect(function.environment["FROM_FILE"] == "db-dev.internal")
+        #expect(function.environment["PORT"] == "5432")
+        #expect(function.environment["MISSING_FILE"] == "fallback")
     }
 
     @Test func aVariableCycleIsAnError() throws {
