@@ -79,18 +79,19 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "SampleEvents", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-        .testTarget(name: "ProjectModelTests", dependencies: ["ProjectModel", "TestSupport"]),
-        .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "TestSupport"]),
+        .testTarget(name: "ProjectModelTests", dependencies: ["ProjectModel", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "TestSupport"]),
         .testTarget(name: "SampleEventsTests", dependencies: ["SampleEvents", "TestSupport"]),
         .testTarget(name: "StandinKitTests", dependencies: ["StandinKit", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -41,6 +41,13 @@ public actor InstancePool {
         }
     }
 
+    /// Starts an instance of `configuration` ahead of its first invocation (`--warm eager`) and leaves it idle.
+    /// - Throws: ``RuntimeError`` when it cannot be started.
+    public func prewarm(_ configuration: FunctionConfiguration) async throws {
+        let entry = try await checkOut(configuration)
+        await checkIn(entry, configuration)
+    }
+
     /// Hot reload: idle instances of the function stop now, busy ones when they finish; new requests get fresh ones.
     public func invalidate(functionNamed name: String) async {
         generations[name, default: 0] += 1

@@ -29,29 +29,26 @@ public struct EnvVarsFile: Sendable, Equatable {
 
     /// Parses the file's bytes.
     public static func parse(_ data: Data, fileName: String) throws(StandinError) -> EnvVarsFile {
-        let object: Any
+        let top: [String: JSONScalarMap]
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            top = try JSONDecoder().decode([String: JSONScalarMap].self, from: data)
+        } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .usage(
+                context.codingPath.count == 1
+                    ? "\(fileName): \(path): expected an object of variable names to values"
+                    : "\(fileName): \(path): expected a string, number or boolean")
+        } catch DecodingError.typeMismatch {
+            throw .usage("\(fileName): expected a JSON object like {\"Parameters\": {...}, \"MyFunction\": {...}}")
         } catch {
             throw .usage("\(fileName): not valid JSON: \(describeJSONError(error))")
         }
-        guard let top = object as? [String: Any] else {
-            throw .usage("\(fileName): expected a JSON object like {\"Parameters\": {...}, \"MyFunction\": {...}}")
-        }
         var file = EnvVarsFile()
-        for (section, value) in top {
-            guard let variables = value as? [String: Any] else {
-                throw .usage("\(fileName): \(section): expected an object of variable names to values")
-            }
-            var strings: [String: String] = [:]
-            for (name, raw) in variables {
-                guard let text = try stringValue(raw, at: "\(fileName): \(section).\(name)") else { continue }
-                strings[name] = text
-            }
+        for (section, variables) in top {
             if section == "Parameters" {
-                file.parameters = strings
+                file.parameters = variables.values
             } else {
-                file.functions[section] = strings
+                file.functions[section] = variables.values
             }
         }
         return file
@@ -66,17 +63,33 @@ public struct EnvVarsFile: Sendable, Equatable {
         return result
     }
 
-    private static func stringValue(_ raw: Any, at path: String) throws(StandinError) -> String? {
-        switch raw {
-        case is NSNull:
-            return nil
-        case let text as String:
-            return text
-        case let number as NSNumber:
-            if CFGetTypeID(number) == CFBooleanGetTypeID() { return number.boolValue ? "true" : "false" }
-            return number.stringValue
-        default:
-            throw .usage("\(path): expected a string, number or boolean")
+}
+
+/// An object of variable names to strings, numbers, booleans or null (left out), as SAM's `--env-vars` allows.
+struct JSONScalarMap: Decodable {
+    var values: [String: String]
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        values = [:]
+        for key in container.allKeys {
+            if try container.decodeNil(forKey: key) { continue }
+            if let flag = try? container.decode(Bool.self, forKey: key) {
+                values[key.stringValue] = flag ? "true" : "false"
+            } else if let int = try? container.decode(Int.self, forKey: key) {
+                values[key.stringValue] = String(int)
+            } else if let number = try? container.decode(Double.self, forKey: key) {
+                values[key.stringValue] = String(number)
+            } else {
+                values[key.stringValue] = try container.decode(String.self, forKey: key)
+            }
         }
     }
 }

@@ -40,9 +40,11 @@ public actor IdentityBroker {
         self.options = options
         let files = try? SharedConfigFiles.load(environment: options.environment)
         self.configFiles = files
+        let profileName = CredentialResolverOptions(profile: options.profile, environment: options.environment)
+            .effectiveProfileName
         self.region =
-            options.region ?? options.environment["AWS_REGION"] ?? options.environment["AWS_DEFAULT_REGION"]
-            ?? files?.region(profile: options.profile ?? options.environment["AWS_PROFILE"]) ?? "us-east-1"
+            [options.region, options.environment["AWS_REGION"], options.environment["AWS_DEFAULT_REGION"],
+             files?.profile(named: profileName)?["region"]].compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
     }
 
     /// The caller's own credentials, from the standard chain (resolved once).
@@ -66,7 +68,7 @@ public actor IdentityBroker {
         if let callerIdentity { return callerIdentity }
         let context = try await callerContext()
         do {
-            let identity = try await stsClient(context.credentials).getCallerIdentity()
+            let identity = try await stsClient(context).getCallerIdentity()
             callerIdentity = identity
             return identity
         } catch {
@@ -115,7 +117,7 @@ public actor IdentityBroker {
         let context = try await callerContext()
         let client = CloudFormationClient(
             credentials: context.credentials, region: region,
-            endpoint: endpoint("cloudformation"), httpClient: HTTPClient.shared)
+            endpoint: context.endpoint(for: .cloudFormation), httpClient: HTTPClient.shared)
         let resource: StackResource
         do {
             resource = try await client.describeStackResource(stackName: stackName, logicalResourceID: logicalID)
@@ -123,7 +125,10 @@ public actor IdentityBroker {
             throw .credentials(
                 "\(function.logicalID): cannot find role \(logicalID) in stack \(stackName): \(error)")
         }
-        let physical = resource.physicalResourceID
+        guard let physical = resource.physicalResourceID, !physical.isEmpty else {
+            throw .credentials(
+                "\(function.logicalID): role \(logicalID) in stack \(stackName) has no physical id yet (\(resource.resourceStatus))")
+        }
         if physical.hasPrefix("arn:") { return physical }
         let caller = try await callerIdentityInfo()
         return "arn:\(partition(of: caller.arn)):iam::\(caller.account):role/\(physical)"
@@ -133,13 +138,16 @@ public actor IdentityBroker {
         async throws(StandinError) -> FunctionIdentity
     {
         let context = try await callerContext()
-        let sessionName = RoleAssumer.sessionName(forFunction: function.logicalID)
-        let assumer = assumers[roleARN] ?? RoleAssumer(
-            sts: stsClient(context.credentials), roleARN: roleARN, sessionName: sessionName,
-            cache: AssumedRoleCache(environment: options.environment))
-        assumers[roleARN] = assumer
+        let key = "\(roleARN) \(function.logicalID)"
+        let assumer =
+            assumers[key]
+            ?? RoleAssumer(
+                callerCredentials: context.credentials, sts: stsClient(context), roleARN: roleARN,
+                functionName: function.logicalID, cache: AssumedRoleCache(environment: options.environment),
+                refreshMargin: max(Double(minimumValidity.components.seconds), AssumedRoleCache.cliExpiryMargin))
+        assumers[key] = assumer
         do {
-            let assumed = try await assumer.credentials(validFor: minimumValidity)
+            let assumed = try await assumer.result()
             return FunctionIdentity(
                 credentials: assumed.credentials.forFunction,
                 accountID: accountID(of: roleARN) ?? Self.placeholderAccountID,
@@ -162,14 +170,19 @@ public actor IdentityBroker {
         return .credentials(lines.joined(separator: "\n"))
     }
 
-    private func stsClient(_ credentials: Credentials) -> STSClient {
-        STSClient(credentials: credentials, region: region, endpoint: endpoint("sts"), httpClient: HTTPClient.shared)
+    private func stsClient(_ context: AWSContext) -> STSClient {
+        STSClient(
+            credentials: context.credentials, region: region, endpoint: context.endpoint(for: .sts),
+            httpClient: HTTPClient.shared)
     }
 
-    private func endpoint(_ service: String) -> URL {
-        Endpoints.url(
-            service: service, region: region, profile: options.profile ?? options.environment["AWS_PROFILE"],
-            configFiles: configFiles, environment: options.environment)
+    /// The STS endpoint for `region`, honouring the endpoint settings of the environment and the profile.
+    public nonisolated func stsEndpoint() -> URL {
+        let profileName = CredentialResolverOptions(profile: options.profile, environment: options.environment)
+            .effectiveProfileName
+        return Endpoints.url(
+            service: .sts, region: region, profile: configFiles?.profile(named: profileName), files: configFiles,
+            environment: options.environment)
     }
 
     private static let promptForMFA: @Sendable (String) async throws -> String = { serial in

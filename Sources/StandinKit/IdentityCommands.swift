@@ -35,12 +35,7 @@ public enum IdentityCommands {
             credentials: Credentials(
                 accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey,
                 sessionToken: credentials.sessionToken, expiration: nil),
-            region: broker.region,
-            endpoint: Endpoints.url(
-                service: "sts", region: broker.region, profile: options.profile ?? options.environment["AWS_PROFILE"],
-                configFiles: try? SharedConfigFiles.load(environment: options.environment),
-                environment: options.environment),
-            httpClient: HTTPClient.shared)
+            region: broker.region, endpoint: broker.stsEndpoint(), httpClient: HTTPClient.shared)
         let seen: CallerIdentity
         do {
             seen = try await sts.getCallerIdentity()
@@ -76,15 +71,27 @@ public enum IdentityCommands {
     /// `exec FUNCTION -- COMMAND...`: replaces this process with `command`, in the function's environment.
     /// - Throws: `StandinError` when the command cannot be started; never returns otherwise.
     public static func exec(options: CommonOptions, function name: String, command: [String]) async throws(StandinError)
-        -> Never
     {
         guard let program = command.first else { throw .usage("exec: give a command after --") }
         let variables = try await functionVariables(options: options, function: name)
         let environment = FunctionEnvironmentCommand.execEnvironment(shell: options.environment, function: variables)
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        execvpe(program, argv, envp)
+        guard let path = executablePath(program, searchPath: environment["PATH"] ?? "/usr/bin:/bin") else {
+            throw .usage("exec: \(program): command not found")
+        }
+        execve(path, argv, envp)
         let reason = String(cString: strerror(errno))
         throw .usage("exec: cannot run \(program): \(reason)")
     }
+}
+
+/// `program` itself when it has a slash, else the first executable of that name on `searchPath`.
+func executablePath(_ program: String, searchPath: String) -> String? {
+    if program.contains("/") { return program }
+    for directory in searchPath.split(separator: ":") {
+        let candidate = "\(directory)/\(program)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
 }

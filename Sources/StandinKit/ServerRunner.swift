@@ -43,9 +43,17 @@ public enum ServerRunner {
             throw .usage("\(session.project.templateURL.lastPathComponent) defines no API routes (Api or HttpApi events)")
         }
         let account = IdentityBroker.placeholderAccountID
-        let pipeline = GatewayPipeline(
-            routes: RouteTable(routes: routes), staticFiles: staticFiles, invoker: functions, accountID: account,
-            region: context.broker.region)
+        let region = context.broker.region
+        @Sendable func makePipeline(_ routes: [APIRoute]) throws(StandinError) -> GatewayPipeline {
+            do {
+                return GatewayPipeline(
+                    routes: try RouteTable(routes: routes), staticFiles: staticFiles, invoker: functions,
+                    accountID: account, region: region)
+            } catch {
+                throw .usage("\(session.project.templateURL.lastPathComponent): \(error)")
+            }
+        }
+        let pipeline = try makePipeline(routes)
         let sink = context.sink
         let apiServer = APIGatewayServer(
             configuration: .init(host: server.host, port: server.port), pipeline: pipeline,
@@ -61,8 +69,11 @@ public enum ServerRunner {
             server: { try await apiServer.run() },
             reloadTemplate: { session in
                 let newRoutes = session.project.routes.map(apiRoute)
-                if newRoutes != routes {
-                    printNote("routes changed in the template; restart standin start-api to serve the new routes")
+                do {
+                    apiServer.replacePipeline(try makePipeline(newRoutes))
+                    if newRoutes != routes { printNote("routes reloaded") }
+                } catch {
+                    printNote("\(error) (keeping the previous routes)")
                 }
             })
     }
@@ -139,7 +150,7 @@ public enum ServerRunner {
                 let watcher = FileWatcher(paths: paths)
                 services.append(
                     ClosureService(name: "watch") {
-                        try? await cancelWhenGracefulShutdown {
+                        await cancelWhenGracefulShutdown {
                         await watcher.run { changed in
                             if changed.contains(template.path) {
                                 do {
@@ -148,7 +159,7 @@ public enum ServerRunner {
                                     printNote("reloaded \(template.lastPathComponent)")
                                     await reloadTemplate(reloaded)
                                 } catch {
-                                    printNote("\(error.description) (keeping the previous template)")
+                                    printNote("\(error) (keeping the previous template)")
                                 }
                                 return
                             }

@@ -16,7 +16,7 @@ public struct Session: Sendable {
         do {
             overrides = try ParameterOverrides.parse(options.parameterOverrides)
         } catch {
-            throw .usage("--parameter-overrides: \(error)")
+            throw .usage(error.description)
         }
         var load = ProjectLoadOptions(
             workingDirectory: options.workingDirectory,
@@ -26,7 +26,7 @@ public struct Session: Sendable {
             stackName: options.stackName,
             stage: options.stage,
             environment: options.environment)
-        load.region = region
+        load.cacheDirectory = options.cacheDirectory.appendingPathComponent("code")
         let project: Project
         do {
             project = try ProjectLoader.load(load)

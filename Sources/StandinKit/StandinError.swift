@@ -36,4 +36,5 @@ public struct StandinError: Error, Sendable, CustomStringConvertible {
 
     static func usage(_ message: String) -> StandinError { StandinError(.usage, message) }
     static func credentials(_ message: String) -> StandinError { StandinError(.credentials, message) }
+    static func failure(_ message: String) -> StandinError { StandinError(.failure, message) }
 }

@@ -43,7 +43,7 @@ struct Invoke: AsyncParsableCommand {
             if let data { .inline(data) } else if event == "-" { .standardInput } else if let event { .file(event) } else {
                 .automatic
             }
-        let options = options
+        InterruptHandling.install()
         let outcome = try await runReportingErrors {
             try await InvokeRunner.run(options: options, function: function ?? functionFlag, event: input)
         }

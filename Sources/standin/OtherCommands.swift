@@ -22,7 +22,6 @@ struct ListFunctions: AsyncParsableCommand {
         project.apply(to: &options)
         options.region = region
         try await runReportingErrors { try options.applySAMConfig(command: "list") }
-        let options = options
         let session = try await runReportingErrors {
             try Session.open(options, region: IdentityBroker(options: options).region)
         }
@@ -66,7 +65,6 @@ struct Whoami: AsyncParsableCommand {
         project.apply(to: &options)
         credentials.apply(to: &options)
         try await runReportingErrors { try options.applySAMConfig(command: "whoami") }
-        let options = options
         let text = try await runReportingErrors { try await IdentityCommands.whoami(options: options, function: function) }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -93,7 +91,6 @@ struct Env: AsyncParsableCommand {
         runFlags.apply(to: &options)
         credentials.apply(to: &options)
         try await runReportingErrors { try options.applySAMConfig(command: "env") }
-        let options = options
         let variables = try await runReportingErrors {
             try await IdentityCommands.functionVariables(options: options, function: function)
         }
@@ -124,7 +121,6 @@ struct Exec: AsyncParsableCommand {
         runFlags.apply(to: &options)
         credentials.apply(to: &options)
         try await runReportingErrors { try options.applySAMConfig(command: "exec") }
-        let options = options
         try await runReportingErrors {
             try await IdentityCommands.exec(options: options, function: function, command: command)
         }

@@ -53,7 +53,6 @@ struct StartAPI: AsyncParsableCommand {
         try await runReportingErrors { try options.applySAMConfig(command: "local_start_api") }
         var serverOptions = try server.serverOptions(defaultPort: 3000)
         serverOptions.staticDirectory = staticDir
-        let options = options
         let finalServer = serverOptions
         try await runReportingErrors { try await ServerRunner.startAPI(options: options, server: finalServer) }
     }
@@ -76,7 +75,6 @@ struct StartLambda: AsyncParsableCommand {
         credentials.apply(to: &options)
         try await runReportingErrors { try options.applySAMConfig(command: "local_start_lambda") }
         let serverOptions = try server.serverOptions(defaultPort: 3001)
-        let options = options
         try await runReportingErrors { try await ServerRunner.startLambda(options: options, server: serverOptions) }
     }
 }

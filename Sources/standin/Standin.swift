@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LambdaRuntime
 import StandinKit
 
 @main
@@ -8,7 +10,46 @@ struct Standin: AsyncParsableCommand {
         abstract: "Run AWS Lambda functions locally, from your SAM template or serverless.yml, under their own IAM role.",
         version: "0.1.0",
         subcommands: [
-            Invoke.self, ListFunctions.self, GenerateEvent.self, Whoami.self, Env.self, Exec.self, Init.self, StartAPI.self, StartLambda.self,
+            Invoke.self, StartAPI.self, StartLambda.self, ListFunctions.self, GenerateEvent.self, Validate.self,
+            Init.self, Whoami.self, Env.self, Exec.self,
         ]
     )
+
+    /// Sets up logging on standard error, runs the command, and makes sure no function process outlives standin.
+    static func main() async {
+        StandinLogHandler.bootstrap(environment: ProcessInfo.processInfo.environment)
+        let status: Int32
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            status = 0
+        } catch {
+            ChildProcessReaper.killAll()
+            exit(withError: error)
+        }
+        ChildProcessReaper.killAll()
+        Foundation.exit(status)
+    }
+}
+
+/// Stops every function process and exits when the user interrupts a one-shot command (servers handle their own).
+enum InterruptHandling {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                ChildProcessReaper.killAll()
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
 }

@@ -61,8 +61,9 @@ public struct InvokeAPIServer: Sendable {
                 ? InvokeAPIRequest.maximumAsyncPayload : InvokeAPIRequest.maximumSyncPayload
             let payload = try await Self.collect(request.body, limit: limit, type: invoke.invocationType)
             try invoke.checkPayload(payload)
-            var invocation = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
-            invocation.clientContext = invoke.clientContext
+            var request = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
+            request.clientContext = invoke.clientContext
+            let invocation = request
             switch invoke.invocationType {
             case .dryRun:
                 response = Response(status: .noContent, headers: Self.baseHeaders)
