@@ -88,6 +88,20 @@ struct RuntimeClientTests {
         #expect(entries.contains { $0.hasPrefix("standin_runtime.") && $0.hasSuffix(".pyc") })
     }
 
+    @Test func nodeClientExitsWhenTheAPIIsGone() throws {
+        guard let node = InterpreterLocator.find("node", path: Self.hostPath) else { return }
+        let code = try makeTemporaryDirectory("standin-node")
+        try writeFile(code, "index.js", "exports.handler = async () => 1;\n")
+        let installed = try RuntimeClients.install(in: code.appendingPathComponent(".cache"))
+        let environment = [
+            "PATH": Self.hostPath, "LAMBDA_TASK_ROOT": code.path, "_HANDLER": "index.handler",
+            "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(freeLoopbackPort())",
+        ]
+        let result = try runProcess(
+            node, installed.nodeArguments, environment: environment, currentDirectory: code, timeout: 30)
+        #expect(result.status == 1, "\(result.stdoutText) \(result.stderrText)")
+    }
+
     // MARK: Python through FunctionInstance
 
     @Test func pythonHandlerReturnsADictAndSeesItsContext() async throws {
@@ -240,6 +254,27 @@ struct RuntimeClientTests {
         #expect(fields.first == "[INFO]")
         #expect(fields.count > 2 && fields[2] == Substring(request.requestID))
         #expect(fields.count > 1 && fields[1].hasSuffix("Z") && fields[1].contains("T"))
+    }
+
+    /// `logging` imported only inside the handler still gets Lambda's handler, so `basicConfig` does nothing.
+    @Test func pythonLoggingImportedLaterUsesLambdasFormat() async throws {
+        guard let run = try await PythonFunction.start(
+            files: [
+                "app.py": """
+                def handler(event, context):
+                    import logging
+                    logging.basicConfig(format="%(message)s")
+                    logging.getLogger("child").warning("late warning")
+                    return 1
+                """
+            ])
+        else { return }
+        defer { Task { await run.instance.shutdown() } }
+        let request = InvocationRequest(payload: Array("{}".utf8))
+        let result = try await run.instance.invoke(request)
+        #expect(result.payloadText == "1")
+        #expect(result.logText.contains("\t\(request.requestID)\tlate warning\n"), "\(result.logText)")
+        #expect(result.logText.contains("[WARNING]\t"), "\(result.logText)")
     }
 
     @Test func pythonUnserializableResultIsAMarshalError() async throws {
