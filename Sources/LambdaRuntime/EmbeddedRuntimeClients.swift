@@ -126,7 +126,7 @@ except Exception:  # an interpreter without the accelerator: the json module doe
         return _stdjson.loads(text)
 
 
-# --- HTTP/1.1 over one keep-alive connection ---------------------------------------------------------------------------
+# --- HTTP/1.1 over one keep-alive connection --------------------------------------------------------------------------
 
 class _RuntimeAPI:
     """One persistent connection to the Runtime API; exits the process when the API is gone."""
@@ -270,7 +270,7 @@ def _gone():
     os._exit(1)
 
 
-# --- output -------------------------------------------------------------------------------------------------------------
+# --- output -----------------------------------------------------------------------------------------------------------
 
 class _Unbuffered:
     """Flushes after every write so output reaches standin as it happens (as awslambdaric does)."""
@@ -329,7 +329,7 @@ def _log_error(error):
     _write_out("\r".join(lines) + "\n")
 
 
-# --- logging (configured when the function imports logging) ---------------------------------------------------------------
+# --- logging (configured when the function imports logging) -----------------------------------------------------------
 
 _logging_ready = False
 
@@ -510,7 +510,7 @@ class LambdaContext(object):
         )
 
 
-# --- errors -------------------------------------------------------------------------------------------------------------
+# --- errors -----------------------------------------------------------------------------------------------------------
 
 def _make_error(message, error_type, stack_trace, request_id=None):
     return {
@@ -559,7 +559,7 @@ def _handler_from(handler):
         raise _Fault("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (function_name, module_name))
 
 
-# --- the loop -----------------------------------------------------------------------------------------------------------
+# --- the loop ---------------------------------------------------------------------------------------------------------
 
 def _init_failed(api, error):
     _write_out("[WARNING]\t%s\t\t%s\n" % (_timestamp(), _LAMBDA_WARNING))
@@ -742,7 +742,8 @@ function toRapidResponse(error) {
     return {
       errorType: 'handled',
       errorMessage:
-        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+        'callback called with Error argument, but there was a problem while retrieving one or more of its ' +
+        'message, name, and stack',
     };
   }
 }
@@ -1036,7 +1037,8 @@ async function loadUserApp(appRoot, moduleRoot, module) {
 async function loadHandler(appRoot, fullHandlerString) {
   if (fullHandlerString.includes('..')) {
     throw new MalformedHandlerName(
-      `'${fullHandlerString}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+      `'${fullHandlerString}' is not a valid handler name. ` +
+        'Use absolute paths when specifying root directories in handler names.',
     );
   }
   const handlerString = basename(fullHandlerString);
@@ -1242,5 +1244,5 @@ main();
 """#
 
     /// The SHA-256 of both files (Python, then Node.js): the folder they are installed in.
-    static let version = "adce577bc76bc1dd7985ab66f20f9a7ed677f8351ca0fdad0c9f824dc48a83ca"
+    static let version = "00612eaebe33c8bcec0e020e20e610079f0998918b69d87bf7f6e91454676341"
 }

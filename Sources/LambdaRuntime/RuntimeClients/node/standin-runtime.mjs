@@ -68,7 +68,8 @@ function toRapidResponse(error) {
     return {
       errorType: 'handled',
       errorMessage:
-        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+        'callback called with Error argument, but there was a problem while retrieving one or more of its ' +
+        'message, name, and stack',
     };
   }
 }
@@ -362,7 +363,8 @@ async function loadUserApp(appRoot, moduleRoot, module) {
 async function loadHandler(appRoot, fullHandlerString) {
   if (fullHandlerString.includes('..')) {
     throw new MalformedHandlerName(
-      `'${fullHandlerString}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+      `'${fullHandlerString}' is not a valid handler name. ` +
+        'Use absolute paths when specifying root directories in handler names.',
     );
   }
   const handlerString = basename(fullHandlerString);

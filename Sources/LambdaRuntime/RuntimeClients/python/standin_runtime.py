@@ -119,7 +119,7 @@ except Exception:  # an interpreter without the accelerator: the json module doe
         return _stdjson.loads(text)
 
 
-# --- HTTP/1.1 over one keep-alive connection ---------------------------------------------------------------------------
+# --- HTTP/1.1 over one keep-alive connection --------------------------------------------------------------------------
 
 class _RuntimeAPI:
     """One persistent connection to the Runtime API; exits the process when the API is gone."""
@@ -263,7 +263,7 @@ def _gone():
     os._exit(1)
 
 
-# --- output -------------------------------------------------------------------------------------------------------------
+# --- output -----------------------------------------------------------------------------------------------------------
 
 class _Unbuffered:
     """Flushes after every write so output reaches standin as it happens (as awslambdaric does)."""
@@ -322,7 +322,7 @@ def _log_error(error):
     _write_out("\r".join(lines) + "\n")
 
 
-# --- logging (configured when the function imports logging) ---------------------------------------------------------------
+# --- logging (configured when the function imports logging) -----------------------------------------------------------
 
 _logging_ready = False
 
@@ -503,7 +503,7 @@ class LambdaContext(object):
         )
 
 
-# --- errors -------------------------------------------------------------------------------------------------------------
+# --- errors -----------------------------------------------------------------------------------------------------------
 
 def _make_error(message, error_type, stack_trace, request_id=None):
     return {
@@ -552,7 +552,7 @@ def _handler_from(handler):
         raise _Fault("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (function_name, module_name))
 
 
-# --- the loop -----------------------------------------------------------------------------------------------------------
+# --- the loop ---------------------------------------------------------------------------------------------------------
 
 def _init_failed(api, error):
     _write_out("[WARNING]\t%s\t\t%s\n" % (_timestamp(), _LAMBDA_WARNING))
