@@ -117,7 +117,12 @@ struct QueryProtocolClient: Sendable {
 /// Parses AWS timestamps: ISO 8601 with or without fractional seconds, `Z` or an offset, and botocore's cache form
 /// `2026-08-24T12:00:00UTC`.
 enum AWSTimestamp {
+    /// The date, cut to whole seconds (the cache files keep whole seconds, so memory and disk agree).
     static func parse(_ text: String) -> Date? {
+        parseExact(text).map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) }
+    }
+
+    private static func parseExact(_ text: String) -> Date? {
         var value = text.trimmingWhitespace().description
         if value.hasSuffix("UTC") { value = String(value.dropLast(3)) + "Z" }
         if !value.hasSuffix("Z"), value.count == 19 { value += "Z" }
