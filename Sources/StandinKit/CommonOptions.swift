@@ -28,6 +28,10 @@ public struct CommonOptions: Sendable {
     public var stage: String?
     /// The environment standin itself was started with.
     public var environment: [String: String]
+    /// `--debug-port`: start the function under its debugger, listening on this port on 127.0.0.1.
+    public var debugPort: Int?
+    /// `--debug-function`: which function the debugger is for (servers; nil: the only one, or every one for invoke).
+    public var debugFunction: String?
     /// `--config-file`: a samconfig.toml/yaml (default: samconfig.toml, .yaml or .yml in the working directory).
     public var configFile: String?
     /// `--config-env`: the samconfig environment (default `default`).
@@ -52,6 +56,8 @@ public struct CommonOptions: Sendable {
         self.environment = environment
         self.configFile = nil
         self.configEnvironment = "default"
+        self.debugPort = nil
+        self.debugFunction = nil
     }
 
     /// Fills options not given on the command line from samconfig (`command` is SAM's section name,

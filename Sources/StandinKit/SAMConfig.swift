@@ -91,6 +91,8 @@ public struct SAMConfig: Sendable {
         if options.roles.isEmpty, let value = values["role"] { options.roles = value.words }
         if !options.noAssumeRole, values["no_assume_role"] == .bool(true) { options.noAssumeRole = true }
         if options.stage == nil { options.stage = text("stage") }
+        if options.debugPort == nil, let port = text("debug_port").flatMap(Int.init) { options.debugPort = port }
+        if options.debugFunction == nil { options.debugFunction = text("debug_function") }
     }
 
     static func parseTOML(_ text: String, file: URL) throws(StandinError) -> [String: [String: [String: Value]]] {

@@ -17,6 +17,8 @@ public struct ServerOptions: Sendable {
     public var maxInstancesPerFunction: Int = 10
     /// `--no-watch`: no hot reload.
     public var watch: Bool = true
+    /// `--idle-timeout`: an instance unused this long is stopped.
+    public var idleTimeout: Duration = .seconds(300)
     /// `--static-dir` (start-api; default `public` beside the template, when it exists).
     public var staticDirectory: String?
     /// Called with the bound port once the server accepts connections (tests, and the start-up banner).

@@ -33,6 +33,8 @@ public struct Session: Sendable {
         } catch {
             throw .usage(error.description)
         }
+        // A serverless.yml names its region (provider.region); an explicit --region still wins.
+        let region = options.region == nil ? (project.region ?? region) : region
         let envVars = try options.envVarsFile.map { path throws(StandinError) in
             try EnvVarsFile.load(URL(fileURLWithPath: path, relativeTo: options.workingDirectory))
         }
@@ -100,6 +102,12 @@ public struct Session: Sendable {
             hostPath: options.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             cacheDirectory: options.cacheDirectory)
         configuration.hostEnvironment = options.environment
+        if let port = options.debugPort,
+            options.debugFunction == nil || options.debugFunction == function.logicalID
+                || options.debugFunction == function.functionName
+        {
+            configuration.debugPort = port
+        }
         return configuration
     }
 

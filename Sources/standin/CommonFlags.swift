@@ -70,9 +70,19 @@ struct RunFlags: ParsableArguments {
     @Option(name: [.customShort("l"), .long], help: "Write function logs to this file instead of standard error.")
     var logFile: String?
 
+    @Option(
+        name: .long,
+        help: "Start the function under its debugger on 127.0.0.1:PORT (debugpy, node --inspect-brk, DEBUGGER_ARGS).")
+    var debugPort: Int?
+
+    @Option(name: .long, help: "With --debug-port on a server: the function to debug.")
+    var debugFunction: String?
+
     func apply(to options: inout CommonOptions) {
         options.envVarsFile = envVars
         options.logFile = logFile
+        options.debugPort = debugPort
+        options.debugFunction = debugFunction
     }
 }
 

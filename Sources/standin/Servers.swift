@@ -19,6 +19,9 @@ struct ServerFlags: ParsableArguments {
     @Flag(name: .long, help: "Do not reload functions when their code or the template changes.")
     var noWatch = false
 
+    @Option(name: .long, help: "Seconds an idle instance stays warm before it is stopped.")
+    var idleTimeout: Int = 300
+
     enum WarmMode: String, ExpressibleByArgument, CaseIterable { case eager, lazy }
 
     func serverOptions(defaultPort: Int) throws -> ServerOptions {
@@ -28,6 +31,7 @@ struct ServerFlags: ParsableArguments {
         options.eagerWarm = warm == .eager
         options.maxInstancesPerFunction = maxInstances
         options.watch = !noWatch
+        options.idleTimeout = .seconds(max(1, idleTimeout))
         return options
     }
 }
