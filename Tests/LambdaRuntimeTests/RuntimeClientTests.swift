@@ -153,6 +153,10 @@ struct RuntimeClientTests {
         #expect(object["trace"] as? String == trace)
         // json.dumps' separators, as awslambdaric writes them.
         #expect(result.payloadText.hasPrefix(#"{"event": {"a": [1, 2]}, "requestId": "#))
+        // The client was imported as a module, so its bytecode is cached for the next cold start.
+        let pycache = run.instance.configuration.cacheDirectory
+            .appendingPathComponent("runtime-clients/\(RuntimeClients.version)/__pycache__")
+        #expect(FileManager.default.fileExists(atPath: pycache.path))
     }
 
     @Test func pythonHandlerErrorHasTypeMessageAndStackTrace() async throws {
@@ -442,11 +446,9 @@ private func startWithBundledClients(
     for (path, text) in files { try writeFile(code, path, text) }
     let configuration = makeConfiguration(
         code: code, runtime: runtime, handler: handler, timeout: .seconds(10), hostPath: RuntimeClientTests.hostPath)
-    let installed = try RuntimeClients.install(in: configuration.cacheDirectory)
     let sink = CollectingLogSink()
-    let instance = try await FunctionInstance.start(
-        configuration, logSink: sink, logger: quietLogger,
-        clients: RuntimeClientPaths(python: installed.python, node: installed.node))
+    // The public entry point: the bundled clients are installed in the configuration's cache folder.
+    let instance = try await FunctionInstance.start(configuration, logSink: sink, logger: quietLogger)
     return RunningFunction(instance: instance, log: sink)
 }
 
