@@ -1,15 +1,20 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 
 /// An AWS CloudFormation client (Query protocol, API version 2010-05-15), for finding deployed resources.
 public struct CloudFormationClient: Sendable {
     let client: QueryProtocolClient
 
     /// Creates a client that signs with `credentials` and sends to `endpoint` over the shared `httpClient`.
-    public init(credentials: Credentials, region: String, endpoint: URL, httpClient: HTTPClient) {
+    /// - Parameter timeout: the deadline of one call, connecting included.
+    public init(
+        credentials: Credentials, region: String, endpoint: URL, httpClient: HTTPClient,
+        timeout: TimeAmount = .seconds(15)
+    ) {
         client = QueryProtocolClient(
             service: .cloudFormation, credentials: credentials, region: region, endpoint: endpoint,
-            apiVersion: "2010-05-15", httpClient: httpClient)
+            apiVersion: "2010-05-15", httpClient: httpClient, timeout: timeout)
     }
 
     /// `DescribeStackResource`: the deployed (physical) id of a template resource.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 
 /// An AWS STS client (Query protocol, API version 2011-06-15).
 /// https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html
@@ -7,17 +8,22 @@ public struct STSClient: Sendable {
     let client: QueryProtocolClient
 
     /// Creates a client that signs with `credentials` and sends to `endpoint` over the shared `httpClient`.
-    public init(credentials: Credentials, region: String, endpoint: URL, httpClient: HTTPClient) {
+    /// - Parameter timeout: the deadline of one call, connecting included (AsyncHTTPClient retries refused
+    ///   connections until then).
+    public init(
+        credentials: Credentials, region: String, endpoint: URL, httpClient: HTTPClient,
+        timeout: TimeAmount = .seconds(15)
+    ) {
         client = QueryProtocolClient(
             service: .sts, credentials: credentials, region: region, endpoint: endpoint, apiVersion: "2011-06-15",
-            httpClient: httpClient)
+            httpClient: httpClient, timeout: timeout)
     }
 
     /// A client for unsigned calls only (AssumeRoleWithWebIdentity).
-    public init(unsignedRegion region: String, endpoint: URL, httpClient: HTTPClient) {
+    public init(unsignedRegion region: String, endpoint: URL, httpClient: HTTPClient, timeout: TimeAmount = .seconds(15)) {
         client = QueryProtocolClient(
             service: .sts, credentials: nil, region: region, endpoint: endpoint, apiVersion: "2011-06-15",
-            httpClient: httpClient)
+            httpClient: httpClient, timeout: timeout)
     }
 
     /// `GetCallerIdentity`: who the credentials belong to.

@@ -269,7 +269,7 @@ struct MotoIntegrationTests {
         let closed = try #require(URL(string: "http://127.0.0.1:\(freeLoopbackPort())"))
         let nowhere = STSClient(
             credentials: Credentials(accessKeyID: "AKIAX", secretAccessKey: "x"), region: "us-east-1",
-            endpoint: closed, httpClient: HTTPClient.shared)
+            endpoint: closed, httpClient: HTTPClient.shared, timeout: .seconds(1))
         await #expect {
             _ = try await nowhere.getCallerIdentity()
         } throws: { error in
