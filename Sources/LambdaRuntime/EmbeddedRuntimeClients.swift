@@ -568,7 +568,7 @@ def _init_failed(api, error):
     sys.exit(1)
 
 
-def _invoke(api, handler, status, headers, body):
+def _invoke(api, handler, headers, body):
     global _request_id, _tenant_id
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     _request_id = request_id
@@ -662,7 +662,7 @@ def main():
         if status != 200:
             _write_out("standin runtime: /next returned %d\n" % status)
             _gone()
-        _invoke(api, handler, status, headers, body)
+        _invoke(api, handler, headers, body)
 
 
 if __name__ == "__main__":
@@ -1244,5 +1244,5 @@ main();
 """#
 
     /// The SHA-256 of both files (Python, then Node.js): the folder they are installed in.
-    static let version = "00612eaebe33c8bcec0e020e20e610079f0998918b69d87bf7f6e91454676341"
+    static let version = "a367930d7a3508bdb552f23798688f26f6858a82a712ebbd7f2c53bb20848e0f"
 }

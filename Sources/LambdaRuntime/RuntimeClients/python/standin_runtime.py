@@ -561,7 +561,7 @@ def _init_failed(api, error):
     sys.exit(1)
 
 
-def _invoke(api, handler, status, headers, body):
+def _invoke(api, handler, headers, body):
     global _request_id, _tenant_id
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     _request_id = request_id
@@ -655,7 +655,7 @@ def main():
         if status != 200:
             _write_out("standin runtime: /next returned %d\n" % status)
             _gone()
-        _invoke(api, handler, status, headers, body)
+        _invoke(api, handler, headers, body)
 
 
 if __name__ == "__main__":
