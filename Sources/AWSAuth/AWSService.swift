@@ -20,7 +20,8 @@ public struct AWSService: Sendable, Equatable {
 
     /// `AWS_ENDPOINT_URL_STS`: the id upper-cased with spaces and `-` as `_`.
     public var endpointEnvironmentVariable: String {
-        "AWS_ENDPOINT_URL_" + serviceID.uppercased().replacingOccurrences(of: " ", with: "_")
+        "AWS_ENDPOINT_URL_"
+            + serviceID.uppercased().replacingOccurrences(of: " ", with: "_")
             .replacingOccurrences(of: "-", with: "_")
     }
 

@@ -21,7 +21,8 @@ public struct CredentialChain: Sendable {
     /// Resolves the caller's credentials and region.
     /// - Throws: `AWSAuthError` naming the profile and file for configuration problems, `AWSServiceError` when an
     ///   STS call fails.
-    public static func resolve(_ options: CredentialResolverOptions, httpClient: HTTPClient) async throws -> AWSContext {
+    public static func resolve(_ options: CredentialResolverOptions, httpClient: HTTPClient) async throws -> AWSContext
+    {
         let files = try SharedConfigFiles.load(environment: options.environment)
         return try await resolve(options, files: files, httpClient: httpClient)
     }
@@ -34,7 +35,9 @@ public struct CredentialChain: Sendable {
         let profile = files.profile(named: profileName)
         if profile == nil, options.profileWasNamed {
             throw AWSAuthError.configuration(
-                "the config profile (\(profileName)) could not be found in \(files.configFile) or \(files.credentialsFile)")
+                "the config profile (\(profileName)) could not be found in \(files.configFile) or "
+                    + files.credentialsFile
+            )
         }
         let region =
             nonEmpty(options.region) ?? nonEmpty(options.environment["AWS_REGION"])
@@ -69,7 +72,9 @@ public struct CredentialChain: Sendable {
         {
             return (credentials, "container credentials")
         }
-        if let credentials = await MetadataCredentials.instance(environment: options.environment, httpClient: httpClient) {
+        if let credentials = await MetadataCredentials.instance(
+            environment: options.environment, httpClient: httpClient)
+        {
             return (credentials, "EC2 instance metadata")
         }
         throw AWSAuthError.noCredentials(
@@ -112,7 +117,10 @@ public struct CredentialChain: Sendable {
         if let command = nonEmpty(profile["credential_process"]) {
             let credentials = try await CredentialProcess.run(
                 command, environment: options.environment, profile: profile.name)
-            return (credentials, "profile \(profile.name) (credential_process in \(profile.file(for: "credential_process")))")
+            return (
+                credentials,
+                "profile \(profile.name) (credential_process in \(profile.file(for: "credential_process")))"
+            )
         }
         if let static_ = try staticKeys(profile, fromFile: files.configFile) {
             return (static_, "profile \(profile.name) (static keys in \(files.configFile))")
@@ -126,7 +134,8 @@ public struct CredentialChain: Sendable {
             return nil
         }
         guard let secret = profile["aws_secret_access_key"] else {
-            throw .configuration("\(profile.location(for: "aws_access_key_id")): aws_access_key_id without aws_secret_access_key")
+            throw .configuration(
+                "\(profile.location(for: "aws_access_key_id")): aws_access_key_id without aws_secret_access_key")
         }
         return Credentials(
             accessKeyID: keyID, secretAccessKey: secret,
@@ -175,7 +184,9 @@ public struct CredentialChain: Sendable {
                 if found == nil { found = try await profileProviders(source) }
                 guard let found else {
                     throw AWSAuthError.configuration(
-                        "\(source.location()): source profile \"\(sourceName)\" (used by \"\(profileName)\") has no credentials")
+                        "\(source.location()): source profile \"\(sourceName)\" (used by \"\(profileName)\") "
+                            + "has no credentials"
+                    )
                 }
                 sourceCredentials = found.0
             } else {
@@ -230,19 +241,22 @@ public struct CredentialChain: Sendable {
 
     /// `credential_source = Environment | Ec2InstanceMetadata | EcsContainer`.
     func credentials(fromSource source: String, profile: Profile) async throws -> Credentials {
-        let missing = "\(profile.location(for: "credential_source")): no credentials found in credential_source \(source)"
+        let missing =
+            "\(profile.location(for: "credential_source")): no credentials found in credential_source \(source)"
         switch source {
         case "Environment":
             guard let credentials = try environmentCredentials() else { throw AWSAuthError.noCredentials(missing) }
             return credentials
         case "Ec2InstanceMetadata":
-            guard let credentials = await MetadataCredentials.instance(
-                environment: options.environment, httpClient: httpClient)
+            guard
+                let credentials = await MetadataCredentials.instance(
+                    environment: options.environment, httpClient: httpClient)
             else { throw AWSAuthError.noCredentials(missing) }
             return credentials
         case "EcsContainer":
-            guard let credentials = try await MetadataCredentials.container(
-                environment: options.environment, httpClient: httpClient)
+            guard
+                let credentials = try await MetadataCredentials.container(
+                    environment: options.environment, httpClient: httpClient)
             else { throw AWSAuthError.noCredentials(missing) }
             return credentials
         default:

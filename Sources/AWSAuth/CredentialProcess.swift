@@ -16,7 +16,9 @@ public enum CredentialProcess {
         }
         guard let executable = resolve(program, path: environment["PATH"]) else {
             throw .credentialProcess(
-                "credential_process of profile \"\(profile)\": \(program) not found (PATH: \(environment["PATH"] ?? ""))")
+                "credential_process of profile \"\(profile)\": \(program) not found "
+                    + "(PATH: \(environment["PATH"] ?? ""))"
+            )
         }
         let result: (status: Int32, stdout: Data, stderr: Data)
         do {
@@ -51,13 +53,16 @@ public enum CredentialProcess {
         }
         let prefix = "credential_process of profile \"\(profile)\""
         guard let output = try? JSONDecoder().decode(Output.self, from: data) else {
-            throw .credentialProcess("\(prefix) did not print a JSON object: \(QueryProtocolClient.preview(Array(data)))")
+            throw .credentialProcess(
+                "\(prefix) did not print a JSON object: \(QueryProtocolClient.preview(Array(data)))")
         }
         guard output.version == 1 else {
             throw .credentialProcess(
                 "\(prefix): unsupported Version \(output.version.map(String.init) ?? "(missing)"); supported: 1")
         }
-        guard let accessKeyID = nonEmpty(output.accessKeyID) else { throw .credentialProcess("\(prefix): no AccessKeyId") }
+        guard let accessKeyID = nonEmpty(output.accessKeyID) else {
+            throw .credentialProcess("\(prefix): no AccessKeyId")
+        }
         guard let secret = nonEmpty(output.secretAccessKey) else {
             throw .credentialProcess("\(prefix): no SecretAccessKey")
         }
@@ -83,7 +88,9 @@ public enum CredentialProcess {
         return nil
     }
 
-    static func launch(_ executable: String, _ arguments: [String], environment: [String: String]) async throws
+    static func launch(
+        _ executable: String, _ arguments: [String], environment: [String: String]
+    ) async throws
         -> (status: Int32, stdout: Data, stderr: Data)
     {
         let process = Process()

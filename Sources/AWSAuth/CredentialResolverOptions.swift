@@ -24,7 +24,8 @@ public struct CredentialResolverOptions: Sendable {
     public init(
         profile: String? = nil, region: String? = nil, environment: [String: String], mfaCode: String? = nil,
         mfaPrompt: (@Sendable (String) async throws -> String)? = nil, cache: AssumedRoleCache?? = nil,
-        cacheExpiryMargin: TimeInterval = AssumedRoleCache.cliExpiryMargin, now: @escaping @Sendable () -> Date = { Date() }
+        cacheExpiryMargin: TimeInterval = AssumedRoleCache.cliExpiryMargin,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.profile = profile
         self.region = region

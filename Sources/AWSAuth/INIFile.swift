@@ -29,7 +29,8 @@ struct INIFile: Sendable, Equatable {
             let isComment = stripped.hasPrefix("#") || stripped.hasPrefix(";")
             if stripped.isEmpty || isComment {
                 // configparser keeps blank lines inside a multi-line value (trimmed at the end); comments vanish.
-                if !isComment, let optionName, !sections.isEmpty, sections[sections.count - 1].values[optionName] != nil {
+                if !isComment, let optionName, !sections.isEmpty, sections[sections.count - 1].values[optionName] != nil
+                {
                     sections[sections.count - 1].values[optionName, default: []].append("")
                 }
                 continue
@@ -63,7 +64,9 @@ struct INIFile: Sendable, Equatable {
                 throw .configuration(
                     "\(path):\(lineNumber): key \(key) appears twice in [\(sections[sections.count - 1].name)]")
             }
-            sections[sections.count - 1].values[key] = [String(stripped[stripped.index(after: separator)...].trimmingWhitespace())]
+            sections[sections.count - 1].values[key] = [
+                String(stripped[stripped.index(after: separator)...].trimmingWhitespace())
+            ]
             optionName = key
         }
         var result: [(name: String, values: [String: ConfigValue])] = []

@@ -10,7 +10,10 @@ public enum MetadataCredentials {
 
     /// Container credentials, or nil when neither `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` nor `_FULL_URI` is set.
     /// - Throws: `AWSAuthError` when the URI is not allowed or the endpoint fails.
-    public static func container(environment: [String: String], httpClient: HTTPClient) async throws -> Credentials? {
+    /// - Parameter timeout: the deadline of the request (botocore uses 2 seconds).
+    public static func container(
+        environment: [String: String], httpClient: HTTPClient, timeout: TimeAmount = .seconds(2)
+    ) async throws -> Credentials? {
         let url: String
         if let relative = nonEmpty(environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
             url = "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)
@@ -40,13 +43,16 @@ public enum MetadataCredentials {
         }
         let response: HTTPFetch.Response
         do {
-            response = try await HTTPFetch.send(httpClient, method: .GET, url: url, headers: headers, timeout: .seconds(2))
+            response = try await HTTPFetch.send(
+                httpClient, method: .GET, url: url, headers: headers, timeout: timeout)
         } catch {
             throw AWSAuthError.transport("container credentials from \(url): \(error)")
         }
         guard response.status == 200 else {
             throw AWSAuthError.transport(
-                "container credentials from \(url): HTTP \(response.status): \(QueryProtocolClient.preview(response.body))")
+                "container credentials from \(url): HTTP \(response.status): "
+                    + QueryProtocolClient.preview(response.body)
+            )
         }
         return try decode(response.body, source: "container credentials from \(url)")
     }
@@ -77,7 +83,8 @@ public enum MetadataCredentials {
                 return nil  // botocore falls back to IMDSv1 only for these answers
             }
             let path = base + "/latest/meta-data/iam/security-credentials/"
-            let roles = try await HTTPFetch.send(httpClient, method: .GET, url: path, headers: headers, timeout: timeout)
+            let roles = try await HTTPFetch.send(
+                httpClient, method: .GET, url: path, headers: headers, timeout: timeout)
             guard roles.status == 200, let role = roles.text.split(separator: "\n").first else { return nil }
             let credentials = try await HTTPFetch.send(
                 httpClient, method: .GET, url: path + role, headers: headers, timeout: timeout)

@@ -48,7 +48,8 @@ struct QueryProtocolClient: Sendable {
         let bytes = Array(responseBody.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
             throw Self.serviceError(
-                status: Int(response.status.code), body: bytes, headerRequestID: response.headers.first(
+                status: Int(response.status.code), body: bytes,
+                headerRequestID: response.headers.first(
                     name: "x-amzn-RequestId"), operation: operation)
         }
         return bytes
@@ -65,7 +66,9 @@ struct QueryProtocolClient: Sendable {
 
     /// An `AWSServiceError` from an error answer: `<ErrorResponse><Error><Code>` (or EC2's `<Response><Errors>`),
     /// else the status and the start of the body.
-    static func serviceError(status: Int, body: [UInt8], headerRequestID: String?, operation: String)
+    static func serviceError(
+        status: Int, body: [UInt8], headerRequestID: String?, operation: String
+    )
         -> AWSServiceError
     {
         if let parsed = try? XMLDecoder().decode(ErrorDocument.self, from: Data(body)),
@@ -132,7 +135,8 @@ enum AWSTimestamp {
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = fractional.date(from: value) { return date }
         // Microseconds (moto writes six digits): trim to milliseconds.
-        if let dot = value.firstIndex(of: "."), let end = value[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) {
+        if let dot = value.firstIndex(of: "."), let end = value[dot...].firstIndex(where: { !$0.isNumber && $0 != "." })
+        {
             let digits = value[value.index(after: dot)..<end]
             if digits.count > 3 {
                 let trimmed = String(value[..<dot]) + "." + digits.prefix(3) + String(value[end...])

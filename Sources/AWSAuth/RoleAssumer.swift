@@ -40,7 +40,9 @@ public actor RoleAssumer {
     public static func sessionName(for functionName: String) -> String {
         let allowed = Set("+=,.@-_")
         let cleaned = String(
-            "standin-\(functionName)".map { $0.isASCII && ($0.isLetter || $0.isNumber || allowed.contains($0)) ? $0 : "-" })
+            "standin-\(functionName)".map {
+                $0.isASCII && ($0.isLetter || $0.isNumber || allowed.contains($0)) ? $0 : "-"
+            })
         return String(cleaned.prefix(64))
     }
 

@@ -20,7 +20,9 @@ public struct STSClient: Sendable {
     }
 
     /// A client for unsigned calls only (AssumeRoleWithWebIdentity).
-    public init(unsignedRegion region: String, endpoint: URL, httpClient: HTTPClient, timeout: TimeAmount = .seconds(15)) {
+    public init(
+        unsignedRegion region: String, endpoint: URL, httpClient: HTTPClient, timeout: TimeAmount = .seconds(15)
+    ) {
         client = QueryProtocolClient(
             service: .sts, credentials: nil, region: region, endpoint: endpoint, apiVersion: "2011-06-15",
             httpClient: httpClient, timeout: timeout)

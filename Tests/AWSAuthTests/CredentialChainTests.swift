@@ -1,8 +1,8 @@
 import AWSAuth
 import AsyncHTTPClient
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The chain's order and the profile rules, without network: metadata lookups are switched off.
 struct CredentialChainTests {
@@ -72,11 +72,14 @@ struct CredentialChainTests {
         aws_access_key_id = AKIAPARTIAL
         """
 
-    func resolve(_ home: Home, profile: String? = nil, env: [String: String] = [:], region: String? = nil) async throws
+    func resolve(
+        _ home: Home, profile: String? = nil, env: [String: String] = [:], region: String? = nil
+    ) async throws
         -> AWSContext
     {
         try await CredentialChain.resolve(
-            CredentialResolverOptions(profile: profile, region: region, environment: home.environment(env), cache: .some(nil)),
+            CredentialResolverOptions(
+                profile: profile, region: region, environment: home.environment(env), cache: .some(nil)),
             httpClient: HTTPClient.shared)
     }
 
@@ -237,12 +240,17 @@ struct CredentialChainTests {
         #expect(
             TrustPolicyAdvice.statement(
                 callerARN: "arn:aws:sts::123456789012:assumed-role/Admin/alice", roleARN: "arn:aws:iam::1:role/x")
-                == #"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Admin"},"Action":"sts:AssumeRole"}"#)
+                == #"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Admin"},"#
+                + #""Action":"sts:AssumeRole"}"#
+        )
         #expect(
             TrustPolicyAdvice.statement(callerARN: "arn:aws:iam::123456789012:user/bob", roleARN: "r")
-                == #"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/bob"},"Action":"sts:AssumeRole"}"#)
-        #expect(TrustPolicyAdvice.explanation(callerARN: "arn:aws:iam::1:user/b", roleARN: "arn:aws:iam::1:role/r")
-            .contains("may not assume arn:aws:iam::1:role/r"))
+                == #"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/bob"},"#
+                + #""Action":"sts:AssumeRole"}"#
+        )
+        #expect(
+            TrustPolicyAdvice.explanation(callerARN: "arn:aws:iam::1:user/b", roleARN: "arn:aws:iam::1:role/r")
+                .contains("may not assume arn:aws:iam::1:role/r"))
     }
 
     @Test func sessionNamesAreSanitised() {

@@ -20,15 +20,20 @@ struct EndpointsTests {
             """, credentialsText: nil)
 
     static let cases: [(env: [String: String], profile: String, service: AWSService, expected: String)] = [
-        (["AWS_ENDPOINT_URL_STS": "http://env-sts", "AWS_ENDPOINT_URL": "http://env-all"], "dev", .sts, "http://env-sts"),
+        (
+            ["AWS_ENDPOINT_URL_STS": "http://env-sts", "AWS_ENDPOINT_URL": "http://env-all"], "dev", .sts,
+            "http://env-sts"
+        ),
         (["AWS_ENDPOINT_URL": "http://env-all"], "dev", .sts, "http://env-all"),
         ([:], "dev", .sts, "http://services-sts"),
         ([:], "dev", .cloudFormation, "http://profile-endpoint"),
         (["AWS_ENDPOINT_URL_CLOUDFORMATION": "http://env-cfn"], "dev", .cloudFormation, "http://env-cfn"),
         ([:], "plain", .sts, "https://sts.eu-central-1.amazonaws.com"),
         ([:], "plain", .cloudFormation, "https://cloudformation.eu-central-1.amazonaws.com"),
-        (["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true", "AWS_ENDPOINT_URL": "http://x"], "dev", .sts,
-         "https://sts.eu-central-1.amazonaws.com"),
+        (
+            ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true", "AWS_ENDPOINT_URL": "http://x"], "dev", .sts,
+            "https://sts.eu-central-1.amazonaws.com"
+        ),
         ([:], "ignoring", .sts, "https://sts.eu-central-1.amazonaws.com"),
         (["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "false"], "ignoring", .sts, "http://profile-endpoint"),
     ]
@@ -45,11 +50,14 @@ struct EndpointsTests {
 
     @Test func namesTheEnvironmentVariableFromTheServiceID() {
         #expect(AWSService.sts.endpointEnvironmentVariable == "AWS_ENDPOINT_URL_STS")
-        #expect(AWSService(serviceID: "Elastic Beanstalk", signingName: "elasticbeanstalk").endpointEnvironmentVariable
-            == "AWS_ENDPOINT_URL_ELASTIC_BEANSTALK")
-        #expect(AWSService(serviceID: "Elastic Beanstalk", signingName: "elasticbeanstalk").configKey
-            == "elastic_beanstalk")
-        #expect(Endpoints.defaultURL(service: .sts, region: "cn-north-1").absoluteString
-            == "https://sts.cn-north-1.amazonaws.com.cn")
+        #expect(
+            AWSService(serviceID: "Elastic Beanstalk", signingName: "elasticbeanstalk").endpointEnvironmentVariable
+                == "AWS_ENDPOINT_URL_ELASTIC_BEANSTALK")
+        #expect(
+            AWSService(serviceID: "Elastic Beanstalk", signingName: "elasticbeanstalk").configKey
+                == "elastic_beanstalk")
+        #expect(
+            Endpoints.defaultURL(service: .sts, region: "cn-north-1").absoluteString
+                == "https://sts.cn-north-1.amazonaws.com.cn")
     }
 }

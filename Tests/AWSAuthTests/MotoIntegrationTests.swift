@@ -1,8 +1,8 @@
 import AWSAuth
 import AsyncHTTPClient
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// STS, CloudFormation, the chain and the cache against a real `moto_server`.
 struct MotoIntegrationTests {
@@ -36,8 +36,10 @@ struct MotoIntegrationTests {
         } catch {
             let result = try runProcess(
                 "curl",
-                ["-sS", "-f", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0",
-                 "\(moto.endpoint)/moto-api/reset-auth"], timeout: 30)
+                [
+                    "-sS", "-f", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0",
+                    "\(moto.endpoint)/moto-api/reset-auth",
+                ], timeout: 30)
             #expect(result.status == 0, "\(result.stderrText)")
         }
     }
@@ -53,7 +55,8 @@ struct MotoIntegrationTests {
         let url = try endpoint(moto)
         let client = HTTPClient.shared
 
-        let trusted = STSClient(credentials: setup.trusted.credentials, region: "us-east-1", endpoint: url, httpClient: client)
+        let trusted = STSClient(
+            credentials: setup.trusted.credentials, region: "us-east-1", endpoint: url, httpClient: client)
         #expect(try await trusted.getCallerIdentity().arn == setup.trusted.arn)
         let assumed = try await trusted.assumeRole(
             AssumeRoleRequest(roleARN: setup.roleARN, roleSessionName: "standin-fn", durationSeconds: 900))
@@ -105,7 +108,8 @@ struct MotoIntegrationTests {
         let again = RoleAssumer(
             callerCredentials: setup.untrusted.credentials, sts: untrusted, roleARN: setup.roleARN,
             functionName: "Hello World", durationSeconds: 900, cache: cache, refreshMargin: 5 * 60)
-        #expect(try await again.credentials() == first.credentials)  // from the file: the untrusted caller never calls STS
+        // From the file: the untrusted caller never calls STS.
+        #expect(try await again.credentials() == first.credentials)
         let expiring = RoleAssumer(
             callerCredentials: setup.untrusted.credentials, sts: untrusted, roleARN: setup.roleARN,
             functionName: "Hello World", durationSeconds: 900, cache: cache, refreshMargin: 16 * 60)
@@ -200,7 +204,11 @@ struct MotoIntegrationTests {
         ]
         // The AWS CLI assumes the role and writes its cache file; standin must derive the same name.
         for (profile, request, generated) in [
-            ("r", AssumeRoleRequest(roleARN: roleA, roleSessionName: "x", durationSeconds: 1800, externalID: "ext-1"), true),
+            (
+                "r",
+                AssumeRoleRequest(roleARN: roleA, roleSessionName: "x", durationSeconds: 1800, externalID: "ext-1"),
+                true
+            ),
             ("named", AssumeRoleRequest(roleARN: roleA, roleSessionName: "my-session"), false),
         ] {
             let cacheDirectory = home.appendingPathComponent(".aws/cli/cache")
@@ -212,8 +220,9 @@ struct MotoIntegrationTests {
             let key = AssumedRoleCache.key(for: request, sessionNameIsGenerated: generated)
             #expect(written == ["\(key).json"])
             // ... and standin uses the AWS CLI's entry.
-            let entry = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: cacheDirectory.appendingPathComponent("\(key).json"))) as? [String: Any]
+            let entry =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: cacheDirectory.appendingPathComponent("\(key).json"))) as? [String: Any]
             let cliKeyID = (entry?["Credentials"] as? [String: Any])?["AccessKeyId"] as? String
             let context = try await CredentialChain.resolve(
                 CredentialResolverOptions(profile: profile, environment: environment), httpClient: HTTPClient.shared)

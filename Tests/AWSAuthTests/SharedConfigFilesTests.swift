@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import AWSAuth
 
@@ -95,8 +95,9 @@ struct SharedConfigFilesTests {
     }
 
     @Test func splitsCommandLinesLikeShlex() throws {
-        #expect(try ShellWords.split(#"/bin/tool --flag "two words" 'single $x' a\ b"#)
-            == ["/bin/tool", "--flag", "two words", "single $x", "a b"])
+        #expect(
+            try ShellWords.split(#"/bin/tool --flag "two words" 'single $x' a\ b"#)
+                == ["/bin/tool", "--flag", "two words", "single $x", "a b"])
         #expect(try ShellWords.split(#"profile "my profile""#) == ["profile", "my profile"])
         #expect(throws: AWSAuthError.self) { try ShellWords.split("unbalanced 'quote") }
     }

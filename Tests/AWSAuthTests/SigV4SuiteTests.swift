@@ -1,7 +1,7 @@
 import AWSAuth
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// AWS's published SigV4 test suite (`shared/conformance/sigv4/aws4_testsuite`), every case byte for byte.
 struct SigV4SuiteTests {
@@ -26,7 +26,9 @@ struct SigV4SuiteTests {
         let enumerator = FileManager.default.enumerator(atPath: suite.path)
         var found: [String] = []
         while let item = enumerator?.nextObject() as? String {
-            if item.hasSuffix(".req") { found.append(String(item.dropLast(4).split(separator: "/").dropLast().joined(separator: "/"))) }
+            if item.hasSuffix(".req") {
+                found.append(String(item.dropLast(4).split(separator: "/").dropLast().joined(separator: "/")))
+            }
         }
         #expect(found.sorted() == Self.suiteCases.sorted())
         #expect(found.count == 34)
@@ -37,7 +39,9 @@ struct SigV4SuiteTests {
         guard let root = try TestPaths.requireConformance() else { return }
         let folder = root.appendingPathComponent("sigv4/aws4_testsuite/\(name)")
         let base = folder.appendingPathComponent(String(name.split(separator: "/").last ?? ""))
-        func read(_ ext: String) throws -> String { try String(contentsOf: base.appendingPathExtension(ext), encoding: .utf8) }
+        func read(_ ext: String) throws -> String {
+            try String(contentsOf: base.appendingPathExtension(ext), encoding: .utf8)
+        }
         let request = try RawHTTPRequest(parsing: try read("req"))
         let expectedCanonical = try read("creq")
         let headerAfter = name.hasSuffix("post-sts-header-after")
@@ -93,8 +97,10 @@ struct SigV4SuiteTests {
             s3.canonicalRequest(method: "GET", path: "/a//b/../c%20d", query: nil, headers: headers, payloadHash: "x")
                 .canonicalRequest.hasPrefix("GET\n/a//b/../c%20d\n"))
         #expect(
-            other.canonicalRequest(method: "GET", path: "/a//b/../c%20d", query: nil, headers: headers, payloadHash: "x")
-                .canonicalRequest.hasPrefix("GET\n/a/c%2520d\n"))
+            other.canonicalRequest(
+                method: "GET", path: "/a//b/../c%20d", query: nil, headers: headers, payloadHash: "x"
+            )
+            .canonicalRequest.hasPrefix("GET\n/a/c%2520d\n"))
     }
 }
 
