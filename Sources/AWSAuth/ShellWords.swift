@@ -2,8 +2,6 @@
 /// single quotes are literal, double quotes allow `\"` `\\` `\$` `` \` `` escapes, a backslash outside quotes escapes
 /// the next character, `#` is not a comment.
 enum ShellWords {
-    struct UnbalancedQuote: Error {}
-
     static func split(_ text: String) throws(AWSAuthError) -> [String] {
         var words: [String] = []
         var current = ""

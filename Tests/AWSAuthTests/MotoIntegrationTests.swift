@@ -239,6 +239,22 @@ struct MotoIntegrationTests {
         ).getCallerIdentity()
         #expect(identity.arn.contains(":assumed-role/role-b/botocore-session-"))
 
+        // Web identity from the environment (AssumeRoleWithWebIdentity is sent unsigned).
+        let tokenFile = try writeFile(home, "token.jwt", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl\n")
+        let web = try await CredentialChain.resolve(
+            CredentialResolverOptions(
+                environment: environment.merging([
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile.path, "AWS_ROLE_ARN": roleA,
+                    "AWS_ROLE_SESSION_NAME": "web-session",
+                ]) { $1 }, cache: .some(nil)),
+            httpClient: HTTPClient.shared)
+        #expect(web.source == "web identity (assume role \(roleA) with \(tokenFile.path))")
+        let webIdentity = try await STSClient(
+            credentials: web.credentials, region: web.region, endpoint: web.endpoint(for: .sts),
+            httpClient: HTTPClient.shared
+        ).getCallerIdentity()
+        #expect(webIdentity.arn.hasSuffix(":assumed-role/role-a/web-session"))
+
         // A profile may name itself as source when it has static keys.
         let selfContext = try await CredentialChain.resolve(
             CredentialResolverOptions(profile: "self", environment: environment, cache: .some(nil)),
