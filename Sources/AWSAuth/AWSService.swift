@@ -31,4 +31,13 @@ public struct AWSService: Sendable, Equatable {
     public static let cloudFormation = AWSService(serviceID: "CloudFormation", signingName: "cloudformation")
     /// IAM (a global service; endpoint `https://iam.amazonaws.com`).
     public static let iam = AWSService(serviceID: "IAM", signingName: "iam")
+
+    /// A known service by service id or signing name (case-insensitive); otherwise one whose names are all `name`.
+    public static func named(_ name: String) -> AWSService {
+        for known in [AWSService.sts, .cloudFormation, .iam]
+        where known.serviceID.lowercased() == name.lowercased() || known.signingName == name.lowercased() {
+            return known
+        }
+        return AWSService(serviceID: name, signingName: name.lowercased())
+    }
 }

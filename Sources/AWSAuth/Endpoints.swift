@@ -19,6 +19,16 @@ public enum Endpoints {
             ?? defaultURL(service: service, region: region)
     }
 
+    /// The endpoint for a service named by its service id (`STS`, `CloudFormation`) or signing name (`sts`).
+    public static func url(
+        service: String, region: String, profile: Profile? = nil, files: SharedConfigFiles? = nil,
+        environment: [String: String]
+    ) -> URL {
+        url(
+            service: AWSService.named(service), region: region, profile: profile, files: files, environment: environment
+        )
+    }
+
     /// The configured endpoint, if any (see the type's documentation for the order).
     public static func configuredURL(
         service: AWSService, profile: Profile?, files: SharedConfigFiles?, environment: [String: String]

@@ -1,24 +1,37 @@
 import AWSAuth
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The cache file format, its expiry margin and its key, checked against botocore's own key derivation.
 struct AssumedRoleCacheTests {
-    static var requests: [(AssumeRoleRequest, generated: Bool, extra: [String: Any])] { [
-        (AssumeRoleRequest(roleARN: "arn:aws:iam::123456789012:role/a", roleSessionName: "botocore-session-1"), true,
-         [:]),
-        (AssumeRoleRequest(roleARN: "arn:aws:iam::123456789012:role/a", roleSessionName: "standin-fn"), false,
-         ["RoleSessionName": "standin-fn"]),
-        (AssumeRoleRequest(
-            roleARN: "arn:aws:iam::123456789012:role/b", roleSessionName: "s", durationSeconds: 900,
-            externalID: "ext/ü", serialNumber: "arn:aws:iam::123456789012:mfa/me",
-            policy: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#),
-         false,
-         ["RoleSessionName": "s", "DurationSeconds": 900, "ExternalId": "ext/ü",
-          "SerialNumber": "arn:aws:iam::123456789012:mfa/me",
-          "Policy": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#]),
-    ] }
+    static var requests: [(AssumeRoleRequest, generated: Bool, extra: [String: Any])] {
+        [
+            (
+                AssumeRoleRequest(roleARN: "arn:aws:iam::123456789012:role/a", roleSessionName: "botocore-session-1"),
+                true,
+                [:]
+            ),
+            (
+                AssumeRoleRequest(roleARN: "arn:aws:iam::123456789012:role/a", roleSessionName: "standin-fn"), false,
+                ["RoleSessionName": "standin-fn"]
+            ),
+            (
+                AssumeRoleRequest(
+                    roleARN: "arn:aws:iam::123456789012:role/b", roleSessionName: "s", durationSeconds: 900,
+                    externalID: "ext/ü", serialNumber: "arn:aws:iam::123456789012:mfa/me",
+                    policy: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#
+                ),
+                false,
+                [
+                    "RoleSessionName": "s", "DurationSeconds": 900, "ExternalId": "ext/ü",
+                    "SerialNumber": "arn:aws:iam::123456789012:mfa/me",
+                    "Policy":
+                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+                ]
+            ),
+        ]
+    }
 
     @Test func keysMatchBotocore() throws {
         guard let python = try TestPaths.requireVenvTool("python") else { return }
@@ -37,7 +50,8 @@ struct AssumedRoleCacheTests {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let result = AssumeRoleResult(
             credentials: Credentials(
-                accessKeyID: "ASIA1", secretAccessKey: "s", sessionToken: "t", expiration: now.addingTimeInterval(1200)),
+                accessKeyID: "ASIA1", secretAccessKey: "s", sessionToken: "t",
+                expiration: now.addingTimeInterval(1200)),
             assumedRoleARN: "arn:aws:sts::1:assumed-role/r/s", assumedRoleID: "AROA1:s")
         try cache.put(key: "k", result: result)
         #expect(cache.get(key: "k", margin: 15 * 60, now: now) == result)
@@ -46,7 +60,8 @@ struct AssumedRoleCacheTests {
         #expect(cache.get(key: "other", now: now) == nil)
         let text = try String(contentsOf: cache.fileURL("k"), encoding: .utf8)
         #expect(text.contains(#""Expiration":"2027-01-15T08:20:00Z""#))
-        #expect(text.contains(#""AssumedRoleUser":{"Arn":"arn:aws:sts::1:assumed-role\/r\/s","AssumedRoleId":"AROA1:s"}"#))
+        #expect(
+            text.contains(#""AssumedRoleUser":{"Arn":"arn:aws:sts::1:assumed-role\/r\/s","AssumedRoleId":"AROA1:s"}"#))
     }
 
     @Test func readsTheAWSCLIsTimestampForms() throws {
@@ -56,7 +71,9 @@ struct AssumedRoleCacheTests {
         {
             try writeFile(
                 cache.directory, "k\(index).json",
-                #"{"Credentials":{"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":"T","Expiration":"\#(stamp)"}}"#)
+                #"{"Credentials":{"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":"T","#
+                    + #""Expiration":"\#(stamp)"}}"#
+            )
             #expect(
                 cache.get(key: "k\(index)", now: Date(timeIntervalSince1970: 1_800_000_000))?.credentials.expiration
                     == Date(timeIntervalSince1970: 1_893_456_000), "\(stamp)")

@@ -49,6 +49,10 @@ struct EndpointsTests {
     }
 
     @Test func namesTheEnvironmentVariableFromTheServiceID() {
+        #expect(
+            Endpoints.url(service: "cloudformation", region: "us-east-2", environment: [:]).absoluteString
+                == "https://cloudformation.us-east-2.amazonaws.com")
+        #expect(AWSService.named("CloudFormation") == .cloudFormation)
         #expect(AWSService.sts.endpointEnvironmentVariable == "AWS_ENDPOINT_URL_STS")
         #expect(
             AWSService(serviceID: "Elastic Beanstalk", signingName: "elasticbeanstalk").endpointEnvironmentVariable

@@ -1,8 +1,8 @@
 import AWSAuth
 import AsyncHTTPClient
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Container and instance-metadata credentials against a local stand-in (Fixtures/metadata/metadata_server.py).
 struct MetadataCredentialsTests {
@@ -21,7 +21,8 @@ struct MetadataCredentialsTests {
             process.standardOutput = output
             try process.run()
             var line = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8)
+            {
                 line.append(byte)
             }
             guard let port = Int(String(decoding: line, as: UTF8.self)) else {
