@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 
 /// The standard credential chain, in the AWS CLI's order (botocore `create_credential_resolver`, REFERENCE.md §8):
 ///
@@ -44,6 +45,12 @@ public struct CredentialChain: Sendable {
             ?? nonEmpty(options.environment["AWS_DEFAULT_REGION"]) ?? nonEmpty(profile?["region"]) ?? "us-east-1"
         let chain = CredentialChain(options: options, files: files, httpClient: httpClient, region: region)
         let (credentials, source) = try await chain.resolveTopLevel(profileName: profileName)
+        options.logger.debug(
+            "credentials resolved",
+            metadata: [
+                "aws.profile": "\(profileName)", "aws.region": "\(region)", "aws.credentials.source": "\(source)",
+                "aws.access_key_id": "\(credentials.accessKeyID)",
+            ])
         return AWSContext(
             credentials: credentials, region: region, profile: profile == nil ? nil : profileName, source: source,
             files: files, environment: options.environment)
@@ -211,11 +218,15 @@ public struct CredentialChain: Sendable {
         let key = AssumedRoleCache.key(for: request, sessionNameIsGenerated: configuredSessionName == nil)
         let description = "profile \(profileName) (assume role \(roleARN) via \(sourceDescription))"
         if let cached = options.cache?.get(key: key, margin: options.cacheExpiryMargin, now: options.now()) {
+            options.logger.debug(
+                "assumed role from cache", metadata: ["aws.role_arn": "\(roleARN)", "aws.cache.key": "\(key)"])
             return (cached.credentials, description + " [cached]")
         }
         if let serial = request.serialNumber {
             request.tokenCode = try await mfaCode(serial: serial, profile: profile)
         }
+        options.logger.debug(
+            "assuming role", metadata: ["aws.role_arn": "\(roleARN)", "aws.profile": "\(profileName)"])
         let sts = STSClient(
             credentials: sourceCredentials, region: region, endpoint: stsEndpoint(), httpClient: httpClient)
         let result: AssumeRoleResult

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// What the credential chain needs from the command line and the process: the explicit profile and region, the
 /// environment (never read from the process by this library), MFA input and the cache.
@@ -19,13 +20,16 @@ public struct CredentialResolverOptions: Sendable {
     public var cacheExpiryMargin: TimeInterval
     /// The clock.
     public var now: @Sendable () -> Date
+    /// Where the chain logs (debug level: which provider answered, cache hits). Never logs secrets.
+    public var logger: Logger
 
     /// Creates options; the cache defaults to the AWS CLI's.
     public init(
         profile: String? = nil, region: String? = nil, environment: [String: String], mfaCode: String? = nil,
         mfaPrompt: (@Sendable (String) async throws -> String)? = nil, cache: AssumedRoleCache?? = nil,
         cacheExpiryMargin: TimeInterval = AssumedRoleCache.cliExpiryMargin,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "standin.awsauth", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.profile = profile
         self.region = region
@@ -35,6 +39,7 @@ public struct CredentialResolverOptions: Sendable {
         self.cache = cache ?? AssumedRoleCache(environment: environment)
         self.cacheExpiryMargin = cacheExpiryMargin
         self.now = now
+        self.logger = logger
     }
 
     /// The profile in effect: `--profile`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, else `default`.
