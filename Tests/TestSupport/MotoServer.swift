@@ -44,14 +44,17 @@ public final class MotoServer: @unchecked Sendable {
     /// Turns IAM enforcement on from the next request (`POST /moto-api/reset-auth` with body `0`).
     public func enableIAMEnforcement() throws {
         let result = try runProcess(
-            "curl", ["-sS", "-f", "-X", "POST", "-d", "0", "\(endpoint)/moto-api/reset-auth"], timeout: 30)
+            "curl",
+            ["-sS", "-f", "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0",
+             "\(endpoint)/moto-api/reset-auth"],
+            timeout: 30)
         guard result.status == 0 else { throw TestSupportError("reset-auth failed: \(result.stderrText)") }
     }
 
-    /// Stops the server and waits for it to exit.
+    /// Stops the server (SIGKILL: on SIGTERM moto waits for its keep-alive request threads) and waits for it.
     public func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 

@@ -57,7 +57,8 @@ function_role = role("sender-function-role", developer_role, {"Version": "2012-1
 untrusted_role = role("untrusted-role", other_arn, {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
-urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0", method="POST")).read()
+urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=b"0", method="POST",
+                                              headers={"Content-Type": "text/plain"})).read()
 
 print(json.dumps({
     "developerKey": dev_key, "developerSecret": dev_secret, "developerArn": dev_arn,
