@@ -4,6 +4,7 @@ import LambdaRuntime
 import Logging
 import ProjectModel
 import ServiceLifecycle
+import Synchronization
 
 /// Settings of `start-api` and `start-lambda` beyond the common options.
 public struct ServerOptions: Sendable {
@@ -21,6 +22,9 @@ public struct ServerOptions: Sendable {
     public var idleTimeout: Duration = .seconds(300)
     /// `--static-dir` (start-api; default `public` beside the template, when it exists).
     public var staticDirectory: String?
+    /// `--function-url-port` (start-api): the port of the first function URL, the next ones on the following
+    /// ports in logical-id order. Nil: `port + 100` (free ports when `port` is 0); 0: free ports.
+    public var functionURLPort: Int?
     /// Called with the bound port once the server accepts connections (tests, and the start-up banner).
     public var onRunning: @Sendable (Int) async -> Void = { _ in }
 
@@ -41,8 +45,11 @@ public enum ServerRunner {
         let staticFiles = staticDirectory(server.staticDirectory, project: session.project).flatMap {
             StaticFiles(folder: $0.path)
         }
-        if routes.isEmpty && staticFiles == nil {
-            throw .usage("\(session.project.templateURL.lastPathComponent) defines no API routes (Api or HttpApi events)")
+        let functionURLs = FunctionURL.all(in: session.project)
+        if routes.isEmpty && staticFiles == nil && functionURLs.isEmpty {
+            throw .usage(
+                "\(session.project.templateURL.lastPathComponent) defines no API routes (Api or HttpApi events) "
+                    + "and no function URLs")
         }
         let account = IdentityBroker.placeholderAccountID
         let region = context.broker.region
@@ -57,25 +64,66 @@ public enum ServerRunner {
         }
         let pipeline = try makePipeline(routes)
         let sink = context.sink
+        let accessLog: @Sendable (AccessLogEntry) -> Void = { entry in sink.write(Array("\(entry)\n".utf8)) }
+        let boundPort = Mutex(server.port)
         let apiServer = APIGatewayServer(
             configuration: .init(host: server.host, port: server.port), pipeline: pipeline,
-            accessLog: { entry in sink.write(Array("\(entry)\n".utf8)) },
+            accessLog: accessLog,
             onServerRunning: { port in
+                boundPort.withLock { $0 = port }
                 printBanner(
                     "standin start-api: listening on http://\(server.host):\(port)",
                     table: routeTable(routes, host: server.host, port: port))
                 await server.onRunning(port)
             })
+        let urlBase = server.functionURLPort ?? (server.port == 0 ? 0 : server.port + 100)
+        var urlServers: [APIGatewayServer] = []
+        for (index, url) in functionURLs.enumerated() {
+            do {
+                let urlPipeline = GatewayPipeline(
+                    routes: try RouteTable(routes: [url.route]), invoker: functions, accountID: account,
+                    region: region)
+                urlServers.append(
+                    APIGatewayServer(
+                        configuration: .init(host: server.host, port: urlBase == 0 ? 0 : urlBase + index),
+                        pipeline: urlPipeline, accessLog: accessLog,
+                        onServerRunning: { port in
+                            let auth = url.authType == "AWS_IAM" ? " (AuthType AWS_IAM is not checked locally)" : ""
+                            printNote("function URL of \(url.functionLogicalID): http://\(server.host):\(port)/\(auth)")
+                        }))
+            } catch {
+                throw .usage("\(url.functionLogicalID): FunctionUrlConfig: \(error)")
+            }
+        }
+        let allURLServers = urlServers
+        let servedRoutes = Mutex(routes)
         try await context.run(
             serverName: "start-api",
-            server: { try await apiServer.run() },
+            server: {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await apiServer.run() }
+                    for urlServer in allURLServers { group.addTask { try await urlServer.run() } }
+                    // The first server to stop (graceful shutdown, or a port that cannot be bound) stops them all.
+                    defer { group.cancelAll() }
+                    try await group.next()
+                }
+            },
             reloadTemplate: { session in
                 let newRoutes = session.project.routes.map(apiRoute)
                 do {
                     apiServer.replacePipeline(try makePipeline(newRoutes))
-                    if newRoutes != routes { printNote("routes reloaded") }
+                    let previous = servedRoutes.withLock { served in
+                        defer { served = newRoutes }
+                        return served
+                    }
+                    if newRoutes != previous {
+                        printBanner("standin: routes reloaded", table: routeTable(newRoutes, host: server.host, port: boundPort.withLock { $0 }))
+                    }
                 } catch {
                     printNote("\(error) (keeping the previous routes)")
+                }
+                if FunctionURL.all(in: session.project) != functionURLs {
+                    printNote("function URLs changed: restart start-api to serve the new ones")
                 }
             })
     }

@@ -44,6 +44,11 @@ struct StartAPI: AsyncParsableCommand {
     @Option(name: [.customShort("s"), .long], help: "Static files to serve (default: ./public beside the template).")
     var staticDir: String?
 
+    @Option(
+        name: .long,
+        help: "Port of the first function URL (FunctionUrlConfig), the next ones after it (default: --port + 100).")
+    var functionURLPort: Int?
+
     @OptionGroup var server: ServerFlags
     @OptionGroup var project: ProjectFlags
     @OptionGroup var runFlags: RunFlags
@@ -57,6 +62,7 @@ struct StartAPI: AsyncParsableCommand {
         try await runReportingErrors { try options.applySAMConfig(command: "local_start_api") }
         var serverOptions = try server.serverOptions(defaultPort: 3000)
         serverOptions.staticDirectory = staticDir
+        serverOptions.functionURLPort = functionURLPort
         let finalServer = serverOptions
         try await runReportingErrors { try await ServerRunner.startAPI(options: options, server: finalServer) }
     }
