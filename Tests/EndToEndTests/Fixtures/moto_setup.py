@@ -50,8 +50,10 @@ def role(name, trusted_arn, policy):
 developer_role = role("developer-role", dev_arn, {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:GetCallerIdentity",
                                    "cloudformation:DescribeStackResource"], "Resource": "*"}]})
-# The function's execution role: may send to one queue, and nothing else.
-function_role = role("sender-function-role", developer_role, {"Version": "2012-10-17", "Statement": [
+# The function's execution role: may send to one queue, and nothing else. IAM accepts the role ARN as the
+# principal for all its sessions; moto matches principals literally, so the developer's session is named too.
+developer_session = f"arn:aws:sts::{account}:assumed-role/developer-role/dev-session"
+function_role = role("sender-function-role", [developer_role, developer_session], {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": allowed_arn},
     {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}]})
 untrusted_role = role("untrusted-role", other_arn, {"Version": "2012-10-17", "Statement": [

@@ -1,0 +1,36 @@
+import json
+import os
+
+
+def echo(event, context):
+    """Answers what it got: the event, the client context's custom part, its pid and its name."""
+    print("echo handler saw %s" % json.dumps(event, sort_keys=True))
+    custom = context.client_context.custom if context.client_context is not None else None
+    return {
+        "event": event,
+        "custom": custom,
+        "pid": os.getpid(),
+        "function": context.function_name,
+        "arn": context.invoked_function_arn,
+    }
+
+
+def fail(event, context):
+    print("about to fail")
+    raise ValueError("this function always fails")
+
+
+def crash(event, context):
+    """Exits the process mid-invoke when asked to; otherwise answers with its pid."""
+    if isinstance(event, dict) and event.get("crash"):
+        print("crashing now")
+        os._exit(3)
+    return {"pid": os.getpid()}
+
+
+def write(event, context):
+    """Writes event["text"] to event["path"] (the Event invocation test waits for the file)."""
+    with open(event["path"] + ".tmp", "w") as f:
+        f.write(event["text"])
+    os.rename(event["path"] + ".tmp", event["path"])
+    return {"written": event["path"]}
