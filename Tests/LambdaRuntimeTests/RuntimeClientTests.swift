@@ -418,6 +418,35 @@ struct RuntimeClientTests {
         #expect(!run.instance.isHealthy)
     }
 
+    @Test func nodeStreamingHandlerResponseIsCollected() async throws {
+        guard let run = try await NodeFunction.start(handler: "stream.plain", files: NodeFunction.fixtures)
+        else { return }
+        defer { Task { await run.instance.shutdown() } }
+        let result = try await run.instance.invoke(InvocationRequest(payload: Array(#"{"n":1}"#.utf8)))
+        #expect(result.errorType == nil, "\(result.payloadText) \(result.logText)")
+        #expect(result.payloadText == "hello streamed world", "\(result.logText)")
+        let second = try await run.instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+        #expect(second.payloadText == "hello streamed world", "\(second.logText)")
+    }
+
+    @Test func nodeStreamingHTTPResponseHasThePreludeAndDelimiter() async throws {
+        guard let run = try await NodeFunction.start(handler: "stream.http", files: NodeFunction.fixtures)
+        else { return }
+        defer { Task { await run.instance.shutdown() } }
+        let result = try await run.instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+        #expect(result.errorType == nil, "\(result.payloadText) \(result.logText)")
+        let prelude = Array(#"{"statusCode":201,"headers":{"x-a":"b"}}"#.utf8)
+        #expect(result.payload == prelude + [UInt8](repeating: 0, count: 8) + Array("body".utf8))
+    }
+
+    @Test func nodeStreamingHandlerErrorFailsTheInvocation() async throws {
+        guard let run = try await NodeFunction.start(handler: "stream.fails", files: NodeFunction.fixtures)
+        else { return }
+        defer { Task { await run.instance.shutdown() } }
+        let result = try await run.instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+        #expect(result.errorType == "RangeError", "\(result.payloadText) \(result.logText)")
+    }
+
     @Test func nodeUnicodeAndLargePayloadsRoundTrip() async throws {
         guard let run = try await NodeFunction.start(handler: "index.echo", files: NodeFunction.fixtures)
         else { return }
@@ -509,6 +538,24 @@ private enum NodeFunction {
           return new Promise(() => {});
         };
         exports.notAFunction = 5;
+        """,
+        "stream.mjs": """
+        export const plain = awslambda.streamifyResponse(async (event, responseStream, context) => {
+          responseStream.write('hello ');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          responseStream.write(Buffer.from('streamed '));
+          responseStream.end('world');
+        });
+        export const http = awslambda.streamifyResponse(async (event, responseStream) => {
+          const stream = awslambda.HttpResponseStream.from(
+            responseStream, { statusCode: 201, headers: { 'x-a': 'b' } });
+          stream.write('body');
+          stream.end();
+        });
+        export const fails = awslambda.streamifyResponse(async (event, responseStream) => {
+          responseStream.write('partial');
+          throw new RangeError('stream broke');
+        });
         """,
         "esm/app.mjs": "export const handler = async () => ({ via: 'mjs' });\n",
         "typed/package.json": #"{"type": "module"}"#,

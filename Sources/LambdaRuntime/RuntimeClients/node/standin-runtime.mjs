@@ -289,6 +289,53 @@ class RuntimeAPI {
     return this.post(`${API}/invocation/${encodeURIComponent(id)}/error`, serialize(response), response.errorType);
   }
 
+  /**
+   * Starts a streamed `/response` (Transfer-Encoding: chunked, Lambda-Runtime-Function-Response-Mode: streaming).
+   * The request head goes out with the first chunk, so the content type can be set until then.
+   */
+  openStream(id, contentType) {
+    const path = `${API}/invocation/${encodeURIComponent(id)}/response`;
+    const socket = this.socket !== null ? this.socket : this._connect();
+    const response = new Promise((resolve) => {
+      this.pending = { resolve, received: false, retry: null };
+    });
+    socket.ref();
+    let headSent = false;
+    const sendHead = () => {
+      if (headSent) return;
+      headSent = true;
+      socket.write(
+        `POST ${path} HTTP/1.1\r\n${this.hostHeader}Lambda-Runtime-Function-Response-Mode: streaming\r\n` +
+          `Transfer-Encoding: chunked\r\nContent-Type: ${contentType()}\r\n` +
+          'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n',
+        'latin1',
+      );
+    };
+    return {
+      get started() {
+        return headSent;
+      },
+      write: (chunk) => {
+        sendHead();
+        if (chunk.length > 0) {
+          socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+        }
+      },
+      end: (error) => {
+        sendHead();
+        let trailers = '';
+        if (error !== undefined) {
+          const body = toRapidResponse(error);
+          trailers =
+            `${ERROR_TYPE_HEADER}: ${String(body.errorType).replace(/[^\x20-\x7e]/g, '?')}\r\n` +
+            `Lambda-Runtime-Function-Error-Body: ${Buffer.from(serialize(body)).toString('base64')}\r\n`;
+        }
+        socket.write(`0\r\n${trailers}\r\n`, 'latin1');
+        return response;
+      },
+    };
+  }
+
   postInitError(error) {
     const response = toRapidResponse(error);
     return this.post(`${API}/init/error`, serialize(response), response.errorType);
@@ -298,6 +345,17 @@ class RuntimeAPI {
 // ---- loading the handler (UserFunction.js) -------------------------------------------------------------------------
 
 const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+
+/** `awslambda.HttpResponseStream`: a JSON prelude (status, headers, cookies) and 8 NUL bytes, then the body. */
+class HttpResponseStream {
+  static from(underlyingStream, prelude) {
+    underlyingStream.setContentType('application/vnd.awslambda.http-integration-response');
+    underlyingStream.write(JSON.stringify(prelude));
+    underlyingStream.write(new Uint8Array(8));
+    return underlyingStream;
+  }
+}
 
 function hasFolderPackageJsonTypeModule(folder) {
   if (folder.endsWith('/node_modules')) return false;
@@ -345,10 +403,12 @@ async function tryRequire(appRoot, moduleRoot, module) {
 async function loadUserApp(appRoot, moduleRoot, module) {
   if (!['1', 'true'].includes(process.env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA)) {
     globalThis.awslambda = {
-      streamifyResponse: (handler) => {
+      streamifyResponse: (handler, options) => {
         handler[HANDLER_STREAMING] = 'response';
+        if (typeof options?.highWaterMark === 'number') handler[HANDLER_HIGHWATERMARK] = options.highWaterMark;
         return handler;
       },
+      HttpResponseStream,
     };
   }
   try {
@@ -376,8 +436,9 @@ async function loadHandler(appRoot, fullHandlerString) {
   const handlerFunc = handlerPath.split('.').reduce((nested, key) => nested && nested[key], userApp);
   if (!handlerFunc) throw new HandlerNotFound(`${fullHandlerString} is undefined or not exported`);
   if (typeof handlerFunc !== 'function') throw new HandlerNotFound(`${fullHandlerString} is not a function`);
-  if (handlerFunc[HANDLER_STREAMING] !== undefined && handlerFunc[HANDLER_STREAMING] !== false) {
-    throw new MalformedStreamingHandler('Response streaming handlers are not supported by standin yet.');
+  const streaming = handlerFunc[HANDLER_STREAMING];
+  if (streaming !== undefined && streaming !== null && streaming !== false && streaming !== 'response') {
+    throw new MalformedStreamingHandler('Only response streaming is supported.');
   }
   return handlerFunc;
 }
@@ -466,6 +527,7 @@ class Runtime {
     this.handler = handler;
     this.errorCallbacks = errorCallbacks;
     this.isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
+    this.streaming = handler[HANDLER_STREAMING] === 'response';
   }
 
   scheduleIteration() {
@@ -478,6 +540,7 @@ class Runtime {
   }
 
   async handleOnce() {
+    if (this.streaming) return this.handleOnceStreaming();
     const { headers, body } = await this.api.next();
     const id = headers['lambda-runtime-aws-request-id'];
     globalThis[REQUEST_ID] = id;
@@ -496,30 +559,7 @@ class Runtime {
         markCompleted();
         this.api.postInvocationResponse(null, id).then(() => this.scheduleIteration());
       });
-      if (headers['lambda-runtime-trace-id']) {
-        process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
-      } else {
-        delete process.env._X_AMZN_TRACE_ID;
-      }
-      const deadline = headers['lambda-runtime-deadline-ms'];
-      const context = Object.assign(
-        callbackContext,
-        {
-          functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-          functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
-          memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-          logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
-          logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
-        },
-        {
-          clientContext: parseJSONHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
-          identity: parseJSONHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
-          invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
-          awsRequestId: id,
-          tenantId: headers['lambda-runtime-aws-tenant-id'],
-          getRemainingTimeInMillis: () => deadline - Date.now(),
-        },
-      );
+      const context = attachInvokeData(callbackContext, headers, id);
       const result = this.handler(JSON.parse(body.toString('utf8')), context, callback);
       if (result && typeof result.then === 'function') {
         result.then(context.succeed, context.fail).catch(context.fail);
@@ -528,6 +568,90 @@ class Runtime {
       callback(err);
     }
   }
+
+  /** A `streamifyResponse` handler: `(event, responseStream, context)`, its writes posted as they happen. */
+  async handleOnceStreaming() {
+    const { headers, body } = await this.api.next();
+    const id = headers['lambda-runtime-aws-request-id'];
+    globalThis[REQUEST_ID] = id;
+    const { Writable } = await import('node:stream');
+    let contentType = 'application/octet-stream';
+    const http = this.api.openStream(id, () => contentType);
+    const highWaterMark = this.handler[HANDLER_HIGHWATERMARK];
+    const responseStream = new Writable({
+      ...(typeof highWaterMark === 'number' ? { highWaterMark } : {}),
+      write(chunk, encoding, done) {
+        http.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
+        done();
+      },
+    });
+    responseStream.setContentType = (value) => {
+      if (http.started) throw new Error('Cannot set content-type, too late.');
+      contentType = value;
+    };
+    let finished = false;
+    const finish = async (error) => {
+      if (finished) return;
+      finished = true;
+      if (error !== undefined) logError('Invoke Error', error);
+      await http.end(error);
+      this.scheduleIteration();
+    };
+    this.errorCallbacks.uncaughtException = (error) => {
+      finish(error).then(() => process.exit(129));
+    };
+    this.errorCallbacks.unhandledRejection = (error) => {
+      finish(error).then(() => process.exit(128));
+    };
+    beforeExit.set(() => finish());
+    try {
+      const context = attachInvokeData({}, headers, id);
+      const result = this.handler(JSON.parse(body.toString('utf8')), responseStream, context);
+      if (!(result && typeof result.then === 'function')) {
+        await finish(new Error('Streaming does not support non-async handlers.'));
+        return;
+      }
+      const value = await result;
+      if (value !== undefined) console.warn('Streaming handlers ignore return values.');
+      if (!responseStream.writableFinished) {
+        if (!responseStream.writableEnded) responseStream.end();
+        await new Promise((resolve) => responseStream.once('finish', resolve));
+      }
+      beforeExit.reset();
+      await finish();
+    } catch (err) {
+      beforeExit.reset();
+      await finish(err);
+    }
+  }
+}
+
+/** Adds what Lambda's context carries from the environment and the `/next` headers; forwards the trace id. */
+function attachInvokeData(target, headers, id) {
+  if (headers['lambda-runtime-trace-id']) {
+    process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
+  } else {
+    delete process.env._X_AMZN_TRACE_ID;
+  }
+  const deadline = headers['lambda-runtime-deadline-ms'];
+  return Object.assign(
+    target,
+    {
+      functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    },
+    {
+      clientContext: parseJSONHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
+      identity: parseJSONHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
+      invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+      awsRequestId: id,
+      tenantId: headers['lambda-runtime-aws-tenant-id'],
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    },
+  );
 }
 
 async function main() {
