@@ -5,6 +5,10 @@ import Foundation
 /// Lowest to highest precedence: the unreserved defaults (`LANG`, `PATH`, `PYTHONPATH`, `NODE_PATH`,
 /// `LD_LIBRARY_PATH`, markers such as `AWS_SAM_LOCAL`), then the configuration's own variables, then Lambda's reserved
 /// variables, which user variables cannot override (Lambda rejects them at deploy time).
+///
+/// With a debug port (``FunctionConfiguration/debugPort``), `STANDIN_DEBUG_PORT` holds it, and a `provided` bootstrap
+/// also gets standin's own `DEBUGGER_ARGS` (SAM's `--debug-args` variable), so that it can start a debug server
+/// itself, e.g. `gdbserver 127.0.0.1:$STANDIN_DEBUG_PORT` or `lldb-server gdbserver 127.0.0.1:$STANDIN_DEBUG_PORT`.
 /// See https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html.
 public enum FunctionEnvironment {
     /// Names a function's own variables can never set.
@@ -61,6 +65,12 @@ public enum FunctionEnvironment {
         }
         for (name, value) in configuration.environment where !reservedNames.contains(name) {
             env[name] = value
+        }
+        if let port = configuration.debugPort {
+            env["STANDIN_DEBUG_PORT"] = String(port)
+            if runtime.hasPrefix("provided"), let arguments = configuration.hostEnvironment["DEBUGGER_ARGS"] {
+                env["DEBUGGER_ARGS"] = arguments
+            }
         }
         env["_HANDLER"] = configuration.handler
         env["AWS_REGION"] = configuration.region

@@ -33,12 +33,20 @@ public final class FunctionInstance: Sendable {
     private let logger: Logger
     private let startedAt: ContinuousClock.Instant
     private let state = Mutex(State())
+    /// Set when a debugger attaches to the instance: its timeouts are suspended.
+    private let debug: DebugSetup?
+
+    /// The timeout that stands in for the function's while a debugger may hold it paused: the timer never fires in
+    /// practice, and the deadline (`Lambda-Runtime-Deadline-Ms`, `getRemainingTimeInMillis`) is a year ahead.
+    static let suspendedTimeout: Duration = .seconds(365 * 24 * 3600)
 
     private init(
         configuration: FunctionConfiguration, endpoint: RuntimeAPIEndpoint, server: RuntimeAPIServer,
-        process: ChildProcess, capture: LogCapture, logger: Logger, startedAt: ContinuousClock.Instant
+        process: ChildProcess, capture: LogCapture, logger: Logger, startedAt: ContinuousClock.Instant,
+        debug: DebugSetup?
     ) {
         self.configuration = configuration
+        self.debug = debug
         self.runtimeAPI = server.address
         self.endpoint = endpoint
         self.server = server
@@ -65,8 +73,13 @@ public final class FunctionInstance: Sendable {
     ) async throws(RuntimeError) -> FunctionInstance {
         let plan = try LaunchPlan.make(configuration, clients: clients)
         if let interpreter = plan.interpreter { InterpreterLocator.warnOnce(interpreter, logger: logger) }
+        if let warning = plan.debugWarning { logger.warning("\(warning)") }
+        if let debug = plan.debug {
+            notice(logger, "debugging \(configuration.name) on \(debug.address): timeout suspended")
+        }
         let endpoint = RuntimeAPIEndpoint(
-            functionARN: configuration.functionARN, timeout: configuration.timeout,
+            functionARN: configuration.functionARN,
+            timeout: plan.debug == nil ? configuration.timeout : suspendedTimeout,
             eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         let server = try await RuntimeAPIServer.start(endpoint: endpoint)
         let environment = FunctionEnvironment.build(
@@ -90,9 +103,20 @@ public final class FunctionInstance: Sendable {
                 "function.name": "\(configuration.name)", "function.pid": "\(process.pid)",
                 "runtime.api": "\(server.address)", "runtime.executable": "\(plan.executable)",
             ])
+        if let debug = plan.debug, debug.waitsForDebugger {
+            notice(logger, "\(configuration.name) waits for a debugger on \(debug.address)")
+        }
         return FunctionInstance(
             configuration: configuration, endpoint: endpoint, server: server, process: process, capture: capture,
-            logger: logger, startedAt: startedAt)
+            logger: logger, startedAt: startedAt, debug: plan.debug)
+    }
+
+    /// Logs `message` at `notice` level even when the logger's level is higher: a user who asked for a debug port
+    /// needs to know where to attach.
+    private static func notice(_ logger: Logger, _ message: Logger.Message) {
+        var visible = logger
+        visible.logLevel = min(logger.logLevel, .notice)
+        visible.notice(message)
     }
 
     /// False once the process has died, timed out, reported an init error, or the instance was shut down.
@@ -116,8 +140,8 @@ public final class FunctionInstance: Sendable {
         let requestID = request.requestID
         capture.write(InvocationLogLines.start(requestID: requestID))
         let submittedAt = ContinuousClock.now
-        let (outcome, deliveredAt) = await endpoint.run(
-            request, initTimeout: max(.seconds(10), configuration.timeout))
+        let initTimeout = debug == nil ? max(.seconds(10), configuration.timeout) : Self.suspendedTimeout
+        let (outcome, deliveredAt) = await endpoint.run(request, initTimeout: initTimeout)
         let endedAt = ContinuousClock.now
         let memory = measureMemory()
 

@@ -7,32 +7,47 @@ struct LaunchPlan: Sendable, Equatable {
     var arguments: [String]
     var runtimeDirectory: URL?
     var interpreter: Interpreter?
+    /// How a debugger attaches, when the configuration has a debug port and the runtime can be debugged.
+    var debug: DebugSetup? = nil
+    /// A one-line warning about debugging (e.g. debugpy is missing).
+    var debugWarning: String? = nil
 
     /// Works out the launch for `configuration`.
     ///
     /// `provided*` runs `bootstrap` from the code folder, else from the layers (later layers win, as in `/opt`);
-    /// `python3.x` and `nodejs*` run the bundled client with the interpreter found on `hostPath`.
-    /// - Parameter clients: the runtime clients to use; nil installs the bundled ones.
+    /// `python3.x` and `nodejs*` run the bundled client with the interpreter found on `hostPath`. With a debug port,
+    /// the launch is the debug one (``DebugLaunch``).
+    /// - Parameters:
+    ///   - clients: the runtime clients to use; nil installs the bundled ones.
+    ///   - debugpyProbe: whether a Python interpreter has debugpy (asked only with a debug port).
     static func make(
-        _ configuration: FunctionConfiguration, clients: RuntimeClientPaths? = nil
+        _ configuration: FunctionConfiguration, clients: RuntimeClientPaths? = nil,
+        debugpyProbe: DebugLaunch.DebugpyProbe = DebugLaunch.hasDebugpy
     ) throws(RuntimeError) -> LaunchPlan {
         let runtime = configuration.runtime
         if runtime == "provided" || runtime.hasPrefix("provided.") {
-            return try bootstrap(configuration)
+            var plan = try bootstrap(configuration)
+            plan.debug = DebugLaunch.provided(configuration)
+            return plan
         }
         if runtime.hasPrefix("python3") {
             let interpreter = try InterpreterLocator.python(for: configuration)
             let clients = try resolvedClients(clients, configuration)
+            let (arguments, debug, warning) = DebugLaunch.python(
+                configuration, interpreter: interpreter.executable, client: clients.pythonArguments,
+                probe: debugpyProbe)
             return LaunchPlan(
-                executable: interpreter.executable, arguments: clients.pythonArguments,
-                runtimeDirectory: clients.python.deletingLastPathComponent(), interpreter: interpreter)
+                executable: interpreter.executable, arguments: arguments,
+                runtimeDirectory: clients.python.deletingLastPathComponent(), interpreter: interpreter,
+                debug: debug, debugWarning: warning)
         }
         if runtime.hasPrefix("nodejs") {
             let interpreter = try InterpreterLocator.node(for: configuration)
             let clients = try resolvedClients(clients, configuration)
+            let (arguments, debug) = DebugLaunch.node(configuration, client: clients.nodeArguments)
             return LaunchPlan(
-                executable: interpreter.executable, arguments: clients.nodeArguments,
-                runtimeDirectory: clients.node.deletingLastPathComponent(), interpreter: interpreter)
+                executable: interpreter.executable, arguments: arguments,
+                runtimeDirectory: clients.node.deletingLastPathComponent(), interpreter: interpreter, debug: debug)
         }
         throw .unsupportedRuntime(runtime, function: configuration.name)
     }
