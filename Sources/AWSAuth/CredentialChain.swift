@@ -79,7 +79,7 @@ public struct CredentialChain: Sendable {
         {
             return (credentials, "container credentials")
         }
-        if let credentials = await MetadataCredentials.instance(
+        if options.usesInstanceMetadata, let credentials = await MetadataCredentials.instance(
             environment: options.environment, httpClient: httpClient)
         {
             return (credentials, "EC2 instance metadata")

@@ -22,6 +22,9 @@ public struct CredentialResolverOptions: Sendable {
     public var now: @Sendable () -> Date
     /// Where the chain logs (debug level: which provider answered, cache hits). Never logs secrets.
     public var logger: Logger
+    /// Whether the last link of the chain asks EC2 instance metadata. Turn it off where the caller's credentials
+    /// are optional: on a machine outside EC2 the probe can cost up to its one-second timeout.
+    public var usesInstanceMetadata: Bool = true
 
     /// Creates options; the cache defaults to the AWS CLI's.
     public init(

@@ -33,6 +33,7 @@ public actor IdentityBroker {
     public nonisolated let region: String
     private let configFiles: SharedConfigFiles?
     private var caller: Result<AWSContext, StandinError>?
+    private var optionalCaller: AWSContext??
     private var callerIdentity: CallerIdentity?
     private var assumers: [String: RoleAssumer] = [:]
 
@@ -50,17 +51,32 @@ public actor IdentityBroker {
     /// The caller's own credentials, from the standard chain (resolved once).
     public func callerContext() async throws(StandinError) -> AWSContext {
         if let caller { return try caller.get() }
-        let resolverOptions = CredentialResolverOptions(
-            profile: options.profile, region: region, environment: options.environment, mfaCode: options.mfaCode,
-            mfaPrompt: Self.promptForMFA)
-        let result: Result<AWSContext, StandinError>
-        do {
-            result = .success(try await CredentialChain.resolve(resolverOptions, httpClient: HTTPClient.shared))
-        } catch {
-            result = .failure(.credentials("no AWS credentials: \(error)"))
-        }
+        let result = await resolveCaller(usingInstanceMetadata: true)
         caller = result
         return try result.get()
+    }
+
+    /// The caller's credentials where they are optional (a function with no role): the chain without its EC2
+    /// instance-metadata probe, which costs up to a second off EC2. A function given no credentials still finds
+    /// the instance's through its own SDK.
+    func optionalCallerContext() async -> AWSContext? {
+        if let caller { return try? caller.get() }
+        if let optionalCaller { return optionalCaller }
+        let context = try? await resolveCaller(usingInstanceMetadata: false).get()
+        optionalCaller = context
+        return context
+    }
+
+    private func resolveCaller(usingInstanceMetadata: Bool) async -> Result<AWSContext, StandinError> {
+        var resolverOptions = CredentialResolverOptions(
+            profile: options.profile, region: region, environment: options.environment, mfaCode: options.mfaCode,
+            mfaPrompt: Self.promptForMFA)
+        resolverOptions.usesInstanceMetadata = usingInstanceMetadata
+        do {
+            return .success(try await CredentialChain.resolve(resolverOptions, httpClient: HTTPClient.shared))
+        } catch {
+            return .failure(.credentials("no AWS credentials: \(error)"))
+        }
     }
 
     /// `GetCallerIdentity` for the caller (resolved once).
@@ -103,7 +119,7 @@ public actor IdentityBroker {
     }
 
     private func callerOnlyIdentity(note: String) async -> FunctionIdentity {
-        guard let context = try? await callerContext() else {
+        guard let context = await optionalCallerContext() else {
             return FunctionIdentity(
                 credentials: nil, accountID: Self.placeholderAccountID, notes: [note + " (none were found)"])
         }
