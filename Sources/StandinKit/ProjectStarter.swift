@@ -13,8 +13,10 @@ public enum ProjectStarter {
         guard let family = family(of: runtime) else {
             throw .usage("--runtime \(runtime): no starter; choose one of \(runtimes.joined(separator: ", "))")
         }
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw .usage("--name \(name): use letters, digits, - and _")
+        guard !name.isEmpty, !name.hasPrefix("."),
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
+        else {
+            throw .usage("--name \(name): use letters, digits, -, _ and . (not first)")
         }
         let root = outputDirectory.appendingPathComponent(name)
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: root.path), !existing.isEmpty {
@@ -151,7 +153,10 @@ public enum ProjectStarter {
         while true; do
           EVENT=$(curl -sS -D "$HEADERS" "$API/invocation/next")
           REQUEST_ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$HEADERS" | tr -d '\\r' | cut -d' ' -f2)
-          BODY="{\\\\\\"message\\\\\\":\\\\\\"${GREETING}, world!\\\\\\"}"
+          # The starter event's ?name=..., else "world".
+          NAME=$(printf '%s' "$EVENT" | tr -d '\\n' |
+            sed -n 's/.*"queryStringParameters": *{[^}]*"name": *"\\([^"]*\\)".*/\\1/p')
+          BODY="{\\\\\\"message\\\\\\":\\\\\\"${GREETING}, ${NAME:-world}!\\\\\\"}"
           printf '{"statusCode":200,"headers":{"Content-Type":"application/json"},"body":"%s"}' "$BODY" |
             curl -sS -o /dev/null -X POST --data-binary @- "$API/invocation/$REQUEST_ID/response"
         done

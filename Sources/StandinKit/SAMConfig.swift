@@ -81,7 +81,7 @@ public struct SAMConfig: Sendable {
         func text(_ keys: String...) -> String? { keys.lazy.compactMap { values[$0]?.text }.first }
         if options.templatePath == nil { options.templatePath = text("template_file", "template") }
         if options.parameterOverrides.isEmpty, let value = values["parameter_overrides"] {
-            options.parameterOverrides = value.words
+            options.parameterOverrides = Self.overrideArguments(value)
         }
         if options.envVarsFile == nil { options.envVarsFile = text("env_vars") }
         if options.logFile == nil { options.logFile = text("log_file") }
@@ -93,6 +93,17 @@ public struct SAMConfig: Sendable {
         if options.stage == nil { options.stage = text("stage") }
         if options.debugPort == nil, let port = text("debug_port").flatMap(Int.init) { options.debugPort = port }
         if options.debugFunction == nil { options.debugFunction = text("debug_function") }
+    }
+
+    /// `parameter_overrides` as arguments for `ParameterOverrides.parse`, which splits and unquotes them itself:
+    /// a string as the file wrote it (so `Greeting='Hi there'` stays one value); a list item by item, an item with
+    /// spaces and no quotes being one pair (`["Greeting=Hi there"]`).
+    static func overrideArguments(_ value: Value) -> [String] {
+        guard case .list(let items) = value else { return [value.text] }
+        return items.map { item in
+            item.contains(where: \.isWhitespace) && !item.contains(where: { $0 == "\"" || $0 == "'" })
+                ? "\"\(item)\"" : item
+        }
     }
 
     static func parseTOML(_ text: String, file: URL) throws(StandinError) -> [String: [String: [String: Value]]] {

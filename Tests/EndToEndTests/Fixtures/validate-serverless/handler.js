@@ -1,0 +1,1 @@
+exports.fine = async () => ({ statusCode: 200, body: "fine" });
