@@ -36,7 +36,11 @@ struct DebugLaunchTests {
         guard let path = venvPath else { return }
         let plan = try LaunchPlan.make(
             configuration(runtime: "python3.11", port: nil, debuggerArguments: "-X dev", hostPath: path),
-            clients: clients, debugpyProbe: { _, _ in Issue.record("debugpy probed without a debug port"); return true })
+            clients: clients,
+            debugpyProbe: { _, _ in
+                Issue.record("debugpy probed without a debug port")
+                return true
+            })
         #expect(plan.arguments == clients.pythonArguments)
         #expect(plan.debug == nil && plan.debugWarning == nil)
     }
