@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// serverless.yml projects through the real binary: variables, stages, deployed names, both API event types.
+///
+/// The functions run with `--no-assume-role`: the framework's role (`<service>-<stage>-<region>-lambdaRole`) needs
+/// AWS credentials to be assumed, and the tests' private HOME has none.
+@Suite("serverless.yml projects, end to end")
+struct ServerlessTests {
+    static var example: URL { TestPaths.packageRoot.appendingPathComponent("Examples/serverless-hello") }
+    static var variables: URL { TestPaths.fixture("EndToEndTests", "serverless-variables") }
+
+    /// The API Gateway proxy response's `body`, parsed.
+    static func body(_ result: ProcessResult) throws -> [String: Any] {
+        let response = try #require(jsonObject(result.stdout), "\(result.stdoutText) \(result.stderrText)")
+        #expect(response["statusCode"] as? Int == 200)
+        let body = try #require(response["body"] as? String)
+        return try #require(jsonObject(Data(body.utf8)), "\(body)")
+    }
+
+    @Test("the example's Python function: invoke -f hello -p events/event.json")
+    func examplePython() throws {
+        let cli = try StandinCLI()
+        let result = try cli.run(
+            ["invoke", "-f", "hello", "-p", "events/event.json", "--no-assume-role"], in: Self.example)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let body = try Self.body(result)
+        #expect(body["message"] as? String == "Hello, standin! (Python)")
+        #expect(body["stage"] as? String == "dev")
+        #expect(body["function"] as? String == "hello-sls-dev-hello")
+        #expect(body["table"] as? String == "hello-table-dev")
+        #expect(result.stderrText.contains("REPORT RequestId: "))
+        #expect(result.stderrText.contains("Memory Size: 256 MB"), "provider.memorySize: \(result.stderrText)")
+    }
+
+    @Test("the example's Node.js function: --function greet --path, and -d")
+    func exampleNode() throws {
+        let cli = try StandinCLI()
+        let fromFile = try cli.run(
+            ["invoke", "--function", "greet", "--path", "events/greet.json", "--no-assume-role"], in: Self.example)
+        #expect(fromFile.status == 0, "\(fromFile.stderrText)")
+        let body = try Self.body(fromFile)
+        #expect(body["message"] as? String == "Hello, standin! (Node.js)")
+        #expect(body["function"] as? String == "hello-sls-dev-greet")
+        #expect(fromFile.stderrText.contains("Memory Size: 128 MB"), "the function's memorySize wins")
+
+        let inline = try cli.run(
+            ["invoke", "-f", "greet", "-d", #"{"name":"inline"}"#, "--no-assume-role"], in: Self.example)
+        #expect(inline.status == 0, "\(inline.stderrText)")
+        #expect(try Self.body(inline)["message"] as? String == "Hello, inline! (Node.js)")
+    }
+
+    @Test("--stage prod changes the resolved variables and the deployed names")
+    func exampleStageProd() throws {
+        let cli = try StandinCLI()
+        let result = try cli.run(
+            ["invoke", "-f", "hello", "-p", "events/event.json", "--stage", "prod", "--no-assume-role"],
+            in: Self.example)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let body = try Self.body(result)
+        #expect(body["message"] as? String == "Welcome, standin! (Python)")
+        #expect(body["stage"] as? String == "prod")
+        #expect(body["function"] as? String == "hello-sls-prod-hello")
+        #expect(body["table"] as? String == "hello-table-prod")
+    }
+
+    @Test("variables: self, opt with a default, env with a default, file with a key path, nested, fallbacks, aws")
+    func variablesDefaultStage() throws {
+        let cli = try StandinCLI()
+        let result = try cli.run(
+            ["invoke", "-f", "hello", "-d", #"{"from":"data"}"#, "--no-assume-role"], in: Self.variables)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let output = try #require(jsonObject(result.stdout), "\(result.stdoutText) \(result.stderrText)")
+        let env = try #require(output["env"] as? [String: Any])
+        #expect(env["FROM_SELF"] as? String == "vars-dev")
+        #expect(env["FROM_OPT"] as? String == "dev")
+        #expect(env["FROM_ENV"] as? String == "grey")
+        #expect(env["FROM_FILE"] as? String == "orders-db")
+        #expect(env["NESTED"] as? String == "small")
+        #expect(env["WITH_FALLBACK"] as? String == "last")
+        #expect(env["REGION"] as? String == "eu-central-1")
+        #expect(env["FUNCTION_ONLY"] as? String == "handler.hello")
+        #expect(env["AWS_LAMBDA_FUNCTION_NAME"] as? String == "vars-dev-hello")
+        #expect(env["AWS_REGION"] as? String == "eu-central-1", "provider.region")
+        #expect(env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] as? String == "1024", "the framework's default memorySize")
+        #expect(output["functionName"] as? String == "vars-dev-hello")
+        #expect((output["event"] as? [String: Any])?["from"] as? String == "data")
+    }
+
+    @Test("--stage prod and a shell variable: the stage-dependent values and the deployed name change")
+    func variablesProdStage() throws {
+        let cli = try StandinCLI()
+        let result = try cli.run(
+            ["invoke", "hello", "--stage", "prod", "--no-assume-role"], in: Self.variables,
+            extra: ["VARS_COLOR": "blue"], stdin: Data("{}".utf8))
+        #expect(result.status == 0, "\(result.stderrText)")
+        let output = try #require(jsonObject(result.stdout), "\(result.stdoutText) \(result.stderrText)")
+        let env = try #require(output["env"] as? [String: Any])
+        #expect(env["FROM_SELF"] as? String == "vars-prod")
+        #expect(env["FROM_OPT"] as? String == "prod")
+        #expect(env["FROM_ENV"] as? String == "blue")
+        #expect(env["NESTED"] as? String == "large")
+        #expect(env["WITH_FALLBACK"] as? String == "blue")
+        #expect(env["AWS_LAMBDA_FUNCTION_NAME"] as? String == "vars-prod-hello")
+    }
+
+    @Test("a function is found by its key and by its deployed name for the stage")
+    func invokeByDeployedName() throws {
+        let cli = try StandinCLI()
+        let dev = try cli.run(
+            ["invoke", "hello-sls-dev-hello", "-d", #"{"name":"dev"}"#, "--no-assume-role"], in: Self.example)
+        #expect(dev.status == 0, "\(dev.stderrText)")
+        #expect(try Self.body(dev)["function"] as? String == "hello-sls-dev-hello")
+
+        let prod = try cli.run(
+            ["invoke", "-f", "hello-sls-prod-greet", "--stage", "prod", "-d", #"{"name":"p"}"#, "--no-assume-role"],
+            in: Self.example)
+        #expect(prod.status == 0, "\(prod.stderrText)")
+        let body = try Self.body(prod)
+        #expect(body["message"] as? String == "Welcome, p! (Node.js)")
+        #expect(body["function"] as? String == "hello-sls-prod-greet")
+
+        let otherStage = try cli.run(
+            ["invoke", "hello-sls-dev-hello", "--stage", "prod", "-d", "{}", "--no-assume-role"], in: Self.example)
+        #expect(otherStage.status == 2)
+        #expect(otherStage.stderrText.contains("hello-sls-dev-hello"), "\(otherStage.stderrText)")
+        #expect(otherStage.stderrText.contains("hello, greet"), "lists the functions: \(otherStage.stderrText)")
+    }
+
+    @Test("list shows the deployed names and both event types: http as REST 1.0, httpApi as HTTP 2.0")
+    func list() throws {
+        let cli = try StandinCLI()
+        let text = try cli.run(["list"], in: Self.example)
+        #expect(text.status == 0, "\(text.stderrText)")
+        let lines = text.stdoutText.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.contains { $0.starts(with: ["hello", "(hello-sls-dev-hello)", "python3.12"]) })
+        #expect(lines.contains { $0.starts(with: ["greet", "(hello-sls-dev-greet)", "nodejs20.x"]) })
+        #expect(lines.contains(["GET", "/hello/{name}", "REST", "(1.0)", "hello"]), "\(text.stdoutText)")
+        #expect(lines.contains(["POST", "/greet", "HTTP", "(2.0)", "greet"]), "\(text.stdoutText)")
+
+        let prod = try cli.run(["list", "--stage", "prod"], in: Self.example)
+        #expect(prod.stdoutText.contains("(hello-sls-prod-hello)"), "\(prod.stdoutText)")
+
+        let json = try cli.run(["list", "--output", "json"], in: Self.variables)
+        #expect(json.status == 0, "\(json.stderrText)")
+        let document = try #require(jsonObject(json.stdout), "\(json.stdoutText)")
+        let functions = try #require(document["functions"] as? [[String: Any]])
+        #expect(functions.map { $0["logicalId"] as? String } == ["hello"])
+        let routes = try #require(document["routes"] as? [[String: Any]])
+        #expect(routes.count == 2)
+        #expect(routes.contains { $0["path"] as? String == "/hello" && $0["method"] as? String == "GET" })
+        #expect(routes.contains { $0["path"] as? String == "/v2/hello" && $0["method"] as? String == "POST" })
+    }
+
+    @Test("a variable that cannot be resolved is an error naming file:line, exit 2")
+    func unresolvedVariable() throws {
+        let cli = try StandinCLI()
+        let dir = TestPaths.fixture("EndToEndTests", "serverless-unresolved")
+        for arguments in [["invoke", "-f", "hello", "-d", "{}", "--no-assume-role"], ["list"]] {
+            let result = try cli.run(arguments, in: dir)
+            #expect(result.status == 2, "\(arguments): \(result.stderrText)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderrText.contains("serverless.yml:11:14:"), "\(result.stderrText)")
+            #expect(result.stderrText.contains("${self:custom.tableName}"), "\(result.stderrText)")
+            #expect(!result.stderrText.contains("START RequestId"), "nothing ran")
+        }
+    }
+
+    @Test("-t names a serverless.yml in another folder")
+    func templateFlag() throws {
+        let cli = try StandinCLI()
+        let dir = try makeTemporaryDirectory()
+        let result = try cli.run(
+            ["invoke", "-t", Self.variables.appendingPathComponent("serverless.yml").path, "-f", "hello", "-d", "{}",
+             "--no-assume-role"],
+            in: dir)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let env = try #require(jsonObject(result.stdout)?["env"] as? [String: Any], "\(result.stdoutText)")
+        #expect(env["FROM_FILE"] as? String == "orders-db", "file() is relative to the serverless.yml")
+    }
+}
