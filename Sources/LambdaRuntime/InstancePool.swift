@@ -2,15 +2,22 @@ import Logging
 
 /// Warm instances per function configuration: an idle healthy instance is reused, a new one is started when all
 /// are busy (up to `maxInstancesPerFunction`, then callers wait), unhealthy ones are dropped.
+///
+/// With an `idleTimeout`, an instance left idle that long is stopped by a background sweep. The sweep runs only
+/// while some instance is idle, holds the pool weakly, and ends at ``shutdown()``.
 public actor InstancePool {
     private struct Entry {
         var instance: FunctionInstance
         var generation: Int
+        /// When the instance last became idle.
+        var idleSince: ContinuousClock.Instant = .now
     }
 
     private let logSink: any LogSink
     private let logger: Logger
     private let maxInstancesPerFunction: Int
+    private let idleTimeout: Duration?
+    private var sweeper: Task<Void, Never>?
     private var idle: [FunctionConfiguration: [Entry]] = [:]
     private var live: [FunctionConfiguration: Int] = [:]
     private var busy: [ObjectIdentifier: FunctionInstance] = [:]
@@ -19,10 +26,16 @@ public actor InstancePool {
     private var isShutDown = false
 
     /// Creates an empty pool.
-    public init(logSink: any LogSink, logger: Logger, maxInstancesPerFunction: Int = 10) {
+    /// - Parameters:
+    ///   - maxInstancesPerFunction: instances of one function configuration, busy or idle; callers beyond it wait.
+    ///   - idleTimeout: an instance idle this long is stopped; nil keeps idle instances until ``shutdown()``.
+    public init(
+        logSink: any LogSink, logger: Logger, maxInstancesPerFunction: Int = 10, idleTimeout: Duration? = nil
+    ) {
         self.logSink = logSink
         self.logger = logger
         self.maxInstancesPerFunction = max(1, maxInstancesPerFunction)
+        self.idleTimeout = idleTimeout.map { max($0, .milliseconds(1)) }
     }
 
     /// Runs one invocation on a warm or new instance of `configuration`.
@@ -61,9 +74,12 @@ public actor InstancePool {
         await Self.stop(stopping)
     }
 
-    /// Stops every instance and refuses further invocations.
+    /// Stops every instance (idle and busy: their invocations fail with ``RuntimeError/shutDown``), wakes every
+    /// waiting caller with that error, ends the idle sweep and refuses further invocations.
     public func shutdown() async {
         isShutDown = true
+        sweeper?.cancel()
+        sweeper = nil
         let all = idle.values.flatMap { $0.map(\.instance) } + Array(busy.values)
         idle = [:]
         live = [:]
@@ -76,6 +92,69 @@ public actor InstancePool {
     /// The number of instances (idle and busy) of `configuration`.
     public func instanceCount(_ configuration: FunctionConfiguration) -> Int {
         live[configuration, default: 0]
+    }
+
+    /// True while the idle sweep is scheduled.
+    var isSweeping: Bool { sweeper != nil }
+
+    /// Stops the instances that have been idle for `idleTimeout` or longer at `now` (the clock is a parameter, so
+    /// tests can move it forward).
+    /// - Returns: how long until the next idle instance expires; nil when none is idle or there is no timeout.
+    @discardableResult
+    func stopExpiredIdleInstances(now: ContinuousClock.Instant) async -> Duration? {
+        guard let idleTimeout, !isShutDown else { return nil }
+        var expired: [FunctionInstance] = []
+        for (configuration, entries) in idle {
+            let keep = entries.filter { now - $0.idleSince < idleTimeout }
+            guard keep.count != entries.count else { continue }
+            expired += entries.filter { now - $0.idleSince >= idleTimeout }.map(\.instance)
+            idle[configuration] = keep
+            live[configuration, default: 0] -= entries.count - keep.count
+            wakeOne(configuration)
+        }
+        if !expired.isEmpty {
+            logger.debug(
+                "stopping idle instances",
+                metadata: ["pool.stopped": "\(expired.count)", "pool.idle_timeout": "\(idleTimeout)"])
+            await Self.stop(expired)
+        }
+        return nextIdleExpiry(now: now)
+    }
+
+    /// Time from `now` until the first idle instance expires.
+    private func nextIdleExpiry(now: ContinuousClock.Instant) -> Duration? {
+        guard let idleTimeout else { return nil }
+        let oldest = idle.values.lazy.flatMap { $0 }.map(\.idleSince).min()
+        return oldest.map { max(.zero, $0 + idleTimeout - now) }
+    }
+
+    /// One pass of the background sweep; ends the sweep (atomically with the check) when nothing is idle.
+    private func sweepOnTimer() async -> Duration? {
+        await stopExpiredIdleInstances(now: .now)
+        // Re-checked after the await: an instance that became idle meanwhile keeps the sweep alive.
+        guard !isShutDown, let next = nextIdleExpiry(now: .now) else {
+            sweeper = nil
+            return nil
+        }
+        return next
+    }
+
+    /// Starts the background sweep when there is a timeout and none is running.
+    private func scheduleSweep() {
+        guard let idleTimeout, sweeper == nil, !isShutDown else { return }
+        sweeper = Task { [weak self] in
+            var wait = idleTimeout
+            while true {
+                do {
+                    // A little past the expiry, so that one pass finds the instance expired.
+                    try await Task.sleep(for: wait + .milliseconds(5))
+                } catch {
+                    return
+                }
+                guard let self, let next = await self.sweepOnTimer() else { return }
+                wait = next
+            }
+        }
     }
 
     private func checkOut(_ configuration: FunctionConfiguration) async throws -> Entry {
@@ -103,8 +182,10 @@ public actor InstancePool {
                     busy[ObjectIdentifier(instance)] = instance
                     return Entry(instance: instance, generation: generation)
                 } catch {
-                    live[configuration, default: 0] -= 1
-                    wakeOne(configuration)
+                    if !isShutDown {
+                        live[configuration, default: 0] -= 1
+                        wakeOne(configuration)
+                    }
                     throw error
                 }
             }
@@ -120,8 +201,11 @@ public actor InstancePool {
             return
         }
         if !isShutDown, entry.instance.isHealthy, entry.generation == generation(configuration) {
+            var entry = entry
+            entry.idleSince = .now
             idle[configuration, default: []].append(entry)
             wakeOne(configuration)
+            scheduleSweep()
             return
         }
         live[configuration, default: 0] -= 1
