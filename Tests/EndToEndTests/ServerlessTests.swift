@@ -179,4 +179,102 @@ struct ServerlessTests {
         let env = try #require(jsonObject(result.stdout)?["env"] as? [String: Any], "\(result.stdoutText)")
         #expect(env["FROM_FILE"] as? String == "orders-db", "file() is relative to the serverless.yml")
     }
+
+    @Test("start-api serves http as REST payload 1.0 and httpApi as HTTP API payload 2.0, with the stage's names")
+    func startAPI() throws {
+        let server = try ServerlessServer(["start-api", "--stage", "prod"], in: Self.variables)
+        defer { server.stop() }
+
+        let rest = try runProcess("curl", ["-sS", "--max-time", "60", "\(server.base)/hello?q=1"])
+        let restSeen = try #require(jsonObject(rest.stdout), "\(rest.stdoutText) \(rest.stderrText) \(server.stderr)")
+        let restEvent = try #require(restSeen["event"] as? [String: Any])
+        #expect(restEvent["httpMethod"] as? String == "GET")
+        #expect(restEvent["resource"] as? String == "/hello")
+        #expect(restEvent["version"] == nil || restEvent["version"] as? String == "1.0")
+        #expect((restEvent["queryStringParameters"] as? [String: Any])?["q"] as? String == "1")
+        #expect(restSeen["functionName"] as? String == "vars-prod-hello")
+
+        let http = try runProcess(
+            "curl", ["-sS", "--max-time", "60", "-X", "POST", "-d", "{}", "\(server.base)/v2/hello"])
+        let httpSeen = try #require(jsonObject(http.stdout), "\(http.stdoutText) \(http.stderrText) \(server.stderr)")
+        let httpEvent = try #require(httpSeen["event"] as? [String: Any])
+        #expect(httpEvent["version"] as? String == "2.0")
+        #expect(httpEvent["routeKey"] as? String == "POST /v2/hello")
+        #expect(httpEvent["rawPath"] as? String == "/v2/hello")
+        #expect((httpSeen["env"] as? [String: Any])?["NESTED"] as? String == "large")
+    }
+
+    @Test("start-lambda answers for the deployed name of the stage and for the key")
+    func startLambda() throws {
+        let server = try ServerlessServer(["start-lambda", "--stage", "prod"], in: Self.example)
+        defer { server.stop() }
+        func invoke(_ name: String) throws -> ProcessResult {
+            try runProcess(
+                "curl",
+                [
+                    "-sS", "--max-time", "60", "-X", "POST", "-d", #"{"name":"sdk"}"#, "-w", "\\n%{http_code}",
+                    "\(server.base)/2015-03-31/functions/\(name)/invocations",
+                ])
+        }
+        let deployed = try invoke("hello-sls-prod-hello")
+        let lines = deployed.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines.last == "200", "\(deployed.stdoutText) \(server.stderr)")
+        let response = try #require(lines.first.flatMap { jsonObject(Data($0.utf8)) }, "\(deployed.stdoutText)")
+        let body = try #require((response["body"] as? String).flatMap { jsonObject(Data($0.utf8)) })
+        #expect(body["message"] as? String == "Welcome, sdk! (Python)")
+        #expect(body["function"] as? String == "hello-sls-prod-hello")
+
+        let byKey = try invoke("greet")
+        #expect(byKey.stdoutText.hasSuffix("\n200"), "\(byKey.stdoutText)")
+        #expect(byKey.stdoutText.contains("hello-sls-prod-greet"), "\(byKey.stdoutText)")
+
+        let otherStage = try invoke("hello-sls-dev-hello")
+        #expect(otherStage.stdoutText.hasSuffix("\n404"), "\(otherStage.stdoutText)")
+        #expect(otherStage.stdoutText.contains("Function not found"), "\(otherStage.stdoutText)")
+    }
+}
+
+/// `standin start-api` / `start-lambda` on a free loopback port, stopped with SIGINT (bounded, then killed).
+final class ServerlessServer {
+    let port: Int
+    private let process = Process()
+    private let stderrURL: URL
+
+    /// Starts `arguments` (a server command and its flags) in `directory` and waits until it listens.
+    init(_ arguments: [String], in directory: URL) throws {
+        port = freeLoopbackPort()
+        var urlPort = freeLoopbackPort()
+        while urlPort == port { urlPort = freeLoopbackPort() }
+        let extra = arguments.first == "start-api" ? ["--function-url-port", String(urlPort)] : []
+        stderrURL = try makeTemporaryDirectory("serverless-server").appendingPathComponent("stderr.log")
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = TestPaths.standinBinary
+        process.arguments = arguments + ["--port", String(port), "--no-watch", "--no-assume-role"] + extra
+        process.currentDirectoryURL = directory
+        process.environment = try StandinCLI().environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+        do {
+            try waitForPort(port, timeout: 60)
+        } catch {
+            stop()
+            throw TestSupportError("\(arguments.joined(separator: " ")) did not listen: \(stderr)")
+        }
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// What the server wrote to standard error so far.
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
 }
