@@ -138,7 +138,9 @@ public struct APIGatewayServer: Sendable {
         let start = ContinuousClock.now
         let target = request.head.path ?? "/"
         var headers: [HeaderField] = []
-        headers.reserveCapacity(request.headers.count)
+        headers.reserveCapacity(request.headers.count + 1)
+        // HTTP/1.1's Host header arrives as the `:authority` pseudo-header; API Gateway passes it on as `Host`.
+        if let authority = request.head.authority { headers.append(HeaderField("Host", authority)) }
         for field in request.headers { headers.append(HeaderField(field.name.rawName, field.value)) }
         var apiRequest = APIRequest(
             method: request.method.rawValue,

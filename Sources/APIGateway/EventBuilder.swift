@@ -247,7 +247,10 @@ public enum EventBuilder {
 
     private static func domainName(_ request: APIRequest, _ route: APIRoute, _ context: EventContext) -> String {
         if route.kind == .functionURL { return "\(route.apiID).lambda-url.\(context.region).on.aws" }
-        return request.header("Host") ?? "localhost"
+        guard let host = request.header("Host"), !host.isEmpty else { return "localhost" }
+        // A domain name has no port (`127.0.0.1:3000` -> `127.0.0.1`, `[::1]:3000` -> `[::1]`).
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") { return String(host[...close]) }
+        return host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? host
     }
 
     private static func domainPrefix(_ domain: String, _ route: APIRoute) -> String {

@@ -44,12 +44,15 @@ public struct GatewayPipeline: Sendable {
             return Outcome(response: response)
         }
         if request.method == "OPTIONS" {
+            // API Gateway answers a preflight for every resource of an API with CORS, whichever method it asks
+            // about (the allowed methods are in the answer); so any route on this path with CORS will do.
             let wanted = request.header("Access-Control-Request-Method")?.uppercased() ?? "OPTIONS"
-            if let candidate = routes.match(method: wanted, path: request.path)
-                ?? routes.match(method: "ANY", path: request.path),
-                let cors = candidate.route.cors, cors.isPreflight(request, kind: candidate.route.kind)
-            {
-                return Outcome(response: cors.preflightResponse(for: request, kind: candidate.route.kind))
+            for method in [wanted, "ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
+                if let candidate = routes.match(method: method, path: request.path),
+                    let cors = candidate.route.cors, cors.isPreflight(request, kind: candidate.route.kind)
+                {
+                    return Outcome(response: cors.preflightResponse(for: request, kind: candidate.route.kind))
+                }
             }
         }
         guard let match = routes.match(method: request.method, path: request.path) else {

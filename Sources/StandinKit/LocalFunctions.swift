@@ -85,6 +85,7 @@ public actor LocalFunctions: FunctionInvoking {
     /// Retires the warm instances of the functions whose code or layers live under `changedPath`.
     /// - Returns: the logical ids of the functions that were reloaded.
     public func codeChanged(at changedPath: String) async -> [String] {
+        Self.removeStaleBytecode(of: changedPath)
         var reloaded: [String] = []
         for function in session.project.functions {
             let folders = [function.code] + function.layers.map(\.code)
@@ -99,6 +100,19 @@ public actor LocalFunctions: FunctionInvoking {
             }
         }
         return reloaded
+    }
+
+    /// Deletes the cached bytecode of an edited Python file. Python trusts a `.pyc` whose recorded source mtime (in
+    /// whole seconds) and size match, so an edit in the same second that keeps the size would otherwise be ignored.
+    static func removeStaleBytecode(of path: String) {
+        guard path.hasSuffix(".py") else { return }
+        let source = URL(fileURLWithPath: path)
+        let cache = source.deletingLastPathComponent().appendingPathComponent("__pycache__")
+        let stem = source.deletingPathExtension().lastPathComponent + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: cache.path) else { return }
+        for name in names where name.hasPrefix(stem) && name.hasSuffix(".pyc") {
+            try? FileManager.default.removeItem(at: cache.appendingPathComponent(name))
+        }
     }
 
     /// Stops every instance.
