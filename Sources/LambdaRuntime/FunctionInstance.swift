@@ -71,7 +71,27 @@ public final class FunctionInstance: Sendable {
     static func start(
         _ configuration: FunctionConfiguration, logSink: any LogSink, logger: Logger, clients: RuntimeClientPaths?
     ) async throws(RuntimeError) -> FunctionInstance {
-        let plan = try LaunchPlan.make(configuration, clients: clients)
+        // One debugger port serves one instance at a time: a second concurrent instance runs undebugged.
+        var launched = configuration
+        let reservedPort = reserveDebugPort(configuration, logger: logger)
+        if reservedPort == nil { launched.debugPort = nil }
+        do {
+            return try await launch(configuration, as: launched, logSink: logSink, logger: logger, clients: clients) {
+                releaseDebugPort(reservedPort)
+            }
+        } catch {
+            releaseDebugPort(reservedPort)
+            throw error
+        }
+    }
+
+    /// Starts `launched` (the configuration, without its debug port when another instance holds it); `exited` runs
+    /// once when the process has ended.
+    private static func launch(
+        _ configuration: FunctionConfiguration, as launched: FunctionConfiguration, logSink: any LogSink,
+        logger: Logger, clients: RuntimeClientPaths?, exited: @escaping @Sendable () -> Void
+    ) async throws(RuntimeError) -> FunctionInstance {
+        let plan = try LaunchPlan.make(launched, clients: clients)
         if let interpreter = plan.interpreter { InterpreterLocator.warnOnce(interpreter, logger: logger) }
         if let warning = plan.debugWarning { logger.warning("\(warning)") }
         if let debug = plan.debug {
@@ -83,7 +103,7 @@ public final class FunctionInstance: Sendable {
             eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         let server = try await RuntimeAPIServer.start(endpoint: endpoint)
         let environment = FunctionEnvironment.build(
-            configuration, runtimeAPI: server.address, runtimeDirectory: plan.runtimeDirectory)
+            launched, runtimeAPI: server.address, runtimeDirectory: plan.runtimeDirectory)
         let capture = LogCapture(sink: logSink)
         let startedAt = ContinuousClock.now
         let process: ChildProcess
@@ -92,7 +112,10 @@ public final class FunctionInstance: Sendable {
                 executable: plan.executable, arguments: plan.arguments, environment: environment,
                 directory: configuration.codeDirectory.path,
                 onLine: { capture.write($0) },
-                onExit: { endpoint.processExited($0) })
+                onExit: {
+                    endpoint.processExited($0)
+                    exited()
+                })
         } catch {
             await server.close()
             throw error
@@ -109,6 +132,26 @@ public final class FunctionInstance: Sendable {
         return FunctionInstance(
             configuration: configuration, endpoint: endpoint, server: server, process: process, capture: capture,
             logger: logger, startedAt: startedAt, debug: plan.debug)
+    }
+
+    /// Debug ports held by live instances of this process.
+    private static let debugPortsInUse = Mutex<Set<Int>>([])
+
+    /// Takes `configuration.debugPort` for a new instance; nil when there is none or another instance holds it.
+    private static func reserveDebugPort(_ configuration: FunctionConfiguration, logger: Logger) -> Int? {
+        guard let port = configuration.debugPort else { return nil }
+        guard debugPortsInUse.withLock({ $0.insert(port).inserted }) else {
+            let address = DebugLaunch.address(port)
+            logger.warning(
+                "\(configuration.name): another instance holds debug port \(address); this one runs without a debugger")
+            return nil
+        }
+        return port
+    }
+
+    private static func releaseDebugPort(_ port: Int?) {
+        guard let port else { return }
+        _ = debugPortsInUse.withLock { $0.remove(port) }
     }
 
     /// Logs `message` at `notice` level even when the logger's level is higher: a user who asked for a debug port

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Synchronization
 import TestSupport
 import Testing
 
@@ -162,9 +164,12 @@ struct DebugLaunchTests {
         var configuration = makeConfiguration(code: code, timeout: .seconds(1))
         configuration.debugPort = 7001
         configuration.hostEnvironment["DEBUGGER_ARGS"] = "--attach me"
+        let logs = RecordingLogger(level: .warning)
         let instance = try await FunctionInstance.start(
-            configuration, logSink: DiscardingLogSink(), logger: quietLogger)
+            configuration, logSink: DiscardingLogSink(), logger: logs.logger)
         defer { Task { await instance.shutdown() } }
+        // Shown even though the logger's level is `warning`; a bootstrap decides itself whether it waits.
+        #expect(logs.messages == ["debugging test-fn on 127.0.0.1:7001: timeout suspended"])
         let result = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
         #expect(result.errorType == nil, "\(result.payloadText) \(result.logText)")
         let object = try #require(jsonObject(result.payload), "\(result.payloadText)")
@@ -172,6 +177,34 @@ struct DebugLaunchTests {
         #expect(object["args"] as? String == "--attach me")
         let deadline = try #require(object["deadline"] as? Double)
         #expect(deadline > (Date().timeIntervalSince1970 + 24 * 3600) * 1000)
+    }
+
+    @Test func aSecondInstanceRunsUndebuggedWhileTheFirstHoldsThePort() async throws {
+        let code = try makeProvidedFunction(
+            """
+            while true; do
+                next
+                printf '{"port":"%s"}' "${STANDIN_DEBUG_PORT:-}" > "$TMP/out"
+                respond "$TMP/out"
+            done
+            """)
+        var configuration = makeConfiguration(code: code)
+        configuration.debugPort = 7102
+        let logs = RecordingLogger()
+        let first = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: logs.logger)
+        let second = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: logs.logger)
+        func port(_ instance: FunctionInstance) async throws -> String? {
+            let result = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+            return jsonObject(result.payload)?["port"] as? String
+        }
+        #expect(try await port(first) == "7102")
+        #expect(try await port(second) == "")
+        #expect(logs.messages.contains { $0.contains("another instance holds debug port 127.0.0.1:7102") })
+        await first.shutdown()
+        let third = try await FunctionInstance.start(configuration, logSink: DiscardingLogSink(), logger: logs.logger)
+        #expect(try await port(third) == "7102")
+        await second.shutdown()
+        await third.shutdown()
     }
 
     @Test func withoutADebugPortTheTimeoutStillApplies() async throws {
@@ -188,5 +221,36 @@ struct DebugLaunchTests {
         defer { Task { await instance.shutdown() } }
         let result = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
         #expect(result.errorType == "Sandbox.Timedout")
+    }
+}
+
+/// A logger that keeps the messages logged through it at `level` and above.
+final class RecordingLogger: Sendable {
+    private let store = Mutex<[String]>([])
+    private let level: Logger.Level
+
+    init(level: Logger.Level = .trace) {
+        self.level = level
+    }
+
+    var messages: [String] { store.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "debug-test") { [level] _ in
+            Handler(record: { message in self.store.withLock { $0.append(message) } }, logLevel: level)
+        }
+    }
+
+    private struct Handler: LogHandler {
+        let record: @Sendable (String) -> Void
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) { record("\(event.message)") }
     }
 }
