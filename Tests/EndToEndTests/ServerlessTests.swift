@@ -232,6 +232,56 @@ struct ServerlessTests {
         #expect(otherStage.stdoutText.hasSuffix("\n404"), "\(otherStage.stdoutText)")
         #expect(otherStage.stdoutText.contains("Function not found"), "\(otherStage.stdoutText)")
     }
+
+    @Test("without --no-assume-role the function runs under the framework's role <service>-<stage>-<region>-lambdaRole")
+    func frameworkRole() throws {
+        guard let moto = try MotoServer.start(), let aws = try TestPaths.requireVenvTool("aws") else { return }
+        defer { moto.stop() }
+        let credentials = [
+            "AWS_ACCESS_KEY_ID": "AKIDCALLER", "AWS_SECRET_ACCESS_KEY": "caller-secret",
+            "AWS_ENDPOINT_URL": moto.endpoint, "AWS_DEFAULT_REGION": "us-east-1",
+        ]
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"#
+            + #""Action":"sts:AssumeRole"}]}"#
+        let created = try runProcess(
+            aws.path,
+            ["iam", "create-role", "--role-name", "roles-dev-eu-west-1-lambdaRole", "--assume-role-policy-document",
+             trust],
+            environment: ProcessInfo.processInfo.environment.merging(credentials) { $1 })
+        #expect(created.status == 0, "\(created.stderrText)")
+
+        let cli = try StandinCLI()
+        let dir = try makeTemporaryDirectory("serverless-role")
+        try writeFile(dir, "serverless.yml", """
+            service: roles
+            provider:
+              name: aws
+              runtime: python3.12
+              region: eu-west-1
+            functions:
+              hello:
+                handler: handler.hello
+            """)
+        try writeFile(dir, "handler.py", """
+            import os
+            def hello(event, context):
+                return {k: os.environ.get(k) for k in ["AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "AWS_REGION"]}
+            """)
+        let result = try cli.run(["invoke", "-f", "hello", "-d", "{}"], in: dir, extra: credentials)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let seen = try #require(jsonObject(result.stdout), "\(result.stdoutText) \(result.stderrText)")
+        #expect((seen["AWS_ACCESS_KEY_ID"] as? String).map { !$0.isEmpty && $0 != "AKIDCALLER" } == true, "\(seen)")
+        #expect((seen["AWS_SESSION_TOKEN"] as? String)?.isEmpty == false, "role credentials carry a session token")
+        #expect(seen["AWS_REGION"] as? String == "eu-west-1")
+        #expect(!result.stderrText.contains("your own credentials"), "\(result.stderrText)")
+
+        let whoami = try cli.run(["whoami", "hello-roles-dev-hello"], in: dir, extra: credentials)
+        let byDeployedName = try cli.run(["whoami", "roles-dev-hello"], in: dir, extra: credentials)
+        #expect(whoami.status == 2, "no function hello-roles-dev-hello: \(whoami.stderrText)")
+        #expect(
+            byDeployedName.stdoutText.contains("assumed-role/roles-dev-eu-west-1-lambdaRole/standin-hello"),
+            "\(byDeployedName.stdoutText) \(byDeployedName.stderrText)")
+    }
 }
 
 /// `standin start-api` / `start-lambda` on a free loopback port, stopped with SIGINT (bounded, then killed).
