@@ -16,8 +16,10 @@ struct Init: ParsableCommand {
     var outputDir: String = "."
 
     func run() throws {
-        var runtime = self.runtime
-        if runtime == nil {
+        let runtime: String
+        if let given = self.runtime {
+            runtime = given
+        } else {
             guard isatty(0) == 1 else {
                 FileHandle.standardError.write(
                     Data("error: --runtime is required (\(ProjectStarter.runtimes.joined(separator: ", ")))\n".utf8))
@@ -27,8 +29,14 @@ struct Init: ParsableCommand {
         }
         do {
             let root = try ProjectStarter.create(
-                runtime: runtime!, name: name, outputDirectory: URL(fileURLWithPath: outputDir))
-            print("Created \(root.path)\nNext: cd \(root.path) && standin invoke HelloFunction -e events/event.json")
+                runtime: runtime, name: name, outputDirectory: URL(fileURLWithPath: outputDir))
+            print(
+                """
+                Created \(root.path)
+                Next: cd \(root.path)
+                      standin invoke HelloFunction -e events/event.json
+                      standin start-api    # then: curl http://127.0.0.1:3000/hello
+                """)
         } catch {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(error.exitStatus)
