@@ -51,9 +51,8 @@ struct DebugTests {
 
     @Test("python: debugpy listens, a DAP client attaches and the invoke completes")
     func pythonDebugpyAttach() throws {
-        guard let venvBin = TestPaths.venvBin, TestPaths.venvTool("python3.11") != nil, let python = Self.python
-        else { return }
-        let debug = try DebugRun(runtime: .python, pathPrefix: venvBin.path)
+        guard let (venvBin, runtime) = try Self.venvPython, let python = Self.python else { return }
+        let debug = try DebugRun(runtime: .python(runtime), pathPrefix: venvBin.path)
         let attachScript = try debug.script("attach.py", Self.debugpyAttach)
         let attach = try runProcess(python, [attachScript.path, "\(debug.port)"], timeout: 60)
         #expect(attach.status == 0, "\(attach.stderrText) \(debug.stderr)")
@@ -68,8 +67,8 @@ struct DebugTests {
 
     @Test("python: the debug port accepts connections while standin waits; SIGINT leaves nothing behind")
     func pythonInterrupted() throws {
-        guard let venvBin = TestPaths.venvBin, TestPaths.venvTool("python3.11") != nil else { return }
-        let debug = try DebugRun(runtime: .python, pathPrefix: venvBin.path)
+        guard let (venvBin, runtime) = try Self.venvPython else { return }
+        let debug = try DebugRun(runtime: .python(runtime), pathPrefix: venvBin.path)
         try waitForPort(debug.port, timeout: 60)
         #expect(debug.isRunning)
         #expect(debug.interrupt() != nil)
@@ -83,7 +82,7 @@ struct DebugTests {
         guard FileManager.default.isExecutableFile(atPath: interpreter),
             (try? runProcess(interpreter, ["-c", "import debugpy"]))?.status == 1
         else { return }
-        let debug = try DebugRun(runtime: .python, pathPrefix: pyenv.path)
+        let debug = try DebugRun(runtime: .python("python3.11"), pathPrefix: pyenv.path)
         let status = debug.waitForExit()
         #expect(status == 1, "the 1 s timeout applies: \(debug.stderr)")
         let lines = debug.stderr.split(separator: "\n").filter { $0.contains("pip install debugpy") }
@@ -105,6 +104,16 @@ struct DebugTests {
     }
 
     // MARK: Helpers
+
+    /// The test venv's `bin` (debugpy is installed there) and the runtime of its Python, e.g. `python3.11`.
+    static var venvPython: (bin: URL, runtime: String)? {
+        get throws {
+            guard let python = try TestPaths.requireVenvTool("python3"), let bin = TestPaths.venvBin else { return nil }
+            let version = try runProcess(python.path, ["-c", "import sys;print('%d.%d'%sys.version_info[:2])"])
+            let runtime = "python" + version.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            return TestPaths.venvTool(runtime) == nil ? nil : (bin, runtime)
+        }
+    }
 
     static var hasNode: Bool {
         ((try? runProcess("/usr/bin/env", ["node", "--version"]))?.status ?? 1) == 0
@@ -233,7 +242,9 @@ struct DebugTests {
 /// A `standin invoke --debug-port N` of a one-function project (in a temporary folder) running in the background.
 final class DebugRun {
     enum Runtime {
-        case node, python, provided
+        case node, provided
+        /// A Python runtime, e.g. `python3.11`.
+        case python(String)
     }
 
     let port: Int
@@ -302,7 +313,7 @@ final class DebugRun {
                 };
                 """)
             return ("HelloNode", "      Runtime: nodejs20.x\n      Handler: index.handler\n")
-        case .python:
+        case .python(let runtime):
             try writeFile(
                 code, "app.py",
                 """
@@ -311,7 +322,7 @@ final class DebugRun {
                     time.sleep(1.5)
                     return {"debugpy": "debugpy" in sys.modules, "got": event}
                 """)
-            return ("HelloPython", "      Runtime: python3.11\n      Handler: app.handler\n")
+            return ("HelloPython", "      Runtime: \(runtime)\n      Handler: app.handler\n")
         case .provided:
             try writeFile(
                 code, "bootstrap",

@@ -26,9 +26,9 @@ struct DebugLaunchTests {
         return configuration
     }
 
-    /// The venv's `bin` and a PATH that finds its `python3.11` first, or nil (skip) when there is no venv.
+    /// A PATH with the venv's `bin` first (its `python3.x`, or `python3` standing in), or nil (skip) without a venv.
     private var venvPath: String? {
-        guard let bin = TestPaths.venvBin, TestPaths.venvTool("python3.11") != nil else { return nil }
+        guard let bin = TestPaths.venvBin, TestPaths.venvTool("python3") != nil else { return nil }
         return "\(bin.path):/usr/bin:/bin"
     }
 
@@ -94,7 +94,7 @@ struct DebugLaunchTests {
         let configuration = makeConfiguration(code: code, runtime: "python3.11")
         let without = try writeFile(code, "python-without", "#!/bin/sh\nexit 3\n", executable: true)
         #expect(!DebugLaunch.hasDebugpy(without.path, configuration))
-        guard let python = TestPaths.venvTool("python3.11") else { return }
+        guard let python = try TestPaths.requireVenvTool("python3") else { return }
         #expect(DebugLaunch.hasDebugpy(python.path, configuration))
     }
 
