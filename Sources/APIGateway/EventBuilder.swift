@@ -255,8 +255,9 @@ public enum EventBuilder {
 
     private static func domainPrefix(_ domain: String, _ route: APIRoute) -> String {
         if route.kind == .functionURL { return route.apiID }
-        let host = domain.split(separator: ":", maxSplits: 1).first.map(String.init) ?? domain
-        return host.split(separator: ".", maxSplits: 1).first.map(String.init) ?? host
+        // An IP address has no first label to speak of: the whole address is the prefix.
+        if domain.hasPrefix("[") || domain.allSatisfy({ $0.isNumber || $0 == "." }) { return domain }
+        return domain.split(separator: ".", maxSplits: 1).first.map(String.init) ?? domain
     }
 
     private static func writeV1RequestContext(

@@ -20,6 +20,21 @@ struct CORSTests {
         )
     }
 
+    @Test func preflightIsAnsweredForAPathWhoseRouteHasAnotherMethodBesideADefaultRoute() async throws {
+        // POST is asked about, only GET /items is routed, and an HTTP API $default route without CORS catches
+        // everything else: the preflight is still the /items API's answer, not the catch-all's.
+        let invoker = RecordingInvoker(answer: #"{"statusCode":200}"#)
+        let table = try RouteTable(routes: [
+            APIRoute(method: "GET", path: "/items", kind: .rest, functionLogicalID: "F", cors: Self.cors),
+            APIRoute(method: "ANY", path: "$default", kind: .http, functionLogicalID: "D"),
+        ])
+        let pipeline = GatewayPipeline(routes: table, invoker: invoker)
+        let outcome = await pipeline.handle(Self.preflight(origin: "https://app.example.com"))
+        #expect(outcome.response.status == 200)
+        #expect(outcome.response.header("Access-Control-Allow-Origin") == "https://app.example.com")
+        #expect(invoker.invocations.isEmpty)
+    }
+
     @Test func preflightIsAnsweredWithoutInvokingTheFunction() async throws {
         let invoker = RecordingInvoker(answer: #"{"statusCode":200}"#)
         let table = try RouteTable(routes: [

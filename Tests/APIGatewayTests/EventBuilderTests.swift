@@ -195,6 +195,21 @@ struct EventBuilderTests {
         #expect(event["body"] == .string("Hello from client!"))
     }
 
+    @Test(arguments: [
+        ("127.0.0.1:3000", "127.0.0.1", "127.0.0.1"), ("localhost:3000", "localhost", "localhost"),
+        ("api.example.com", "api.example.com", "api"), ("[::1]:3000", "[::1]", "[::1]"),
+    ])
+    func domainNameHasNoPort(host: String, domain: String, prefix: String) throws {
+        let route = APIRoute(method: "GET", path: "/x", kind: .http, functionLogicalID: "F")
+        let request = APIRequest(method: "GET", target: "/x", headers: [HeaderField("Host", host)])
+        let event = try #require(
+            JSON.parse(EventBuilder.event(for: request, match: Self.match(route, request), context: Self.context))
+        )
+        #expect(event["requestContext"]?["domainName"] == .string(domain))
+        #expect(event["requestContext"]?["domainPrefix"] == .string(prefix))
+        #expect(event["headers"]?["host"] == .string(host))
+    }
+
     @Test func escapesStringsInJSON() throws {
         let route = APIRoute(method: "POST", path: "/x", kind: .rest, functionLogicalID: "F")
         let body = "line\n\"quoted\"\\ tab\t \u{01} é 😀"
