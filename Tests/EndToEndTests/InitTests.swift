@@ -81,6 +81,24 @@ struct InitTests {
         #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("app").path))
     }
 
+    @Test("on a terminal, no --runtime asks which one (through script(1)'s pseudo-terminal)")
+    func interactiveChoice() throws {
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        guard FileManager.default.isExecutableFile(atPath: script.path) else { return }
+        let cli = try StandinCLI()
+        let parent = try makeTemporaryDirectory("standin-init")
+        let command = "'\(TestPaths.standinBinary.path)' init --name app --output-dir '\(parent.path)'"
+        let result = try runProcess(
+            script.path, ["-qec", command, "/dev/null"], environment: cli.environment, stdin: Data("2\n".utf8),
+            timeout: 60)
+        #expect(result.status == 0, "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("2) nodejs20.x"), "\(result.stdoutText)")
+        let handler = parent.appendingPathComponent("app/hello_world/app.mjs")
+        #expect(FileManager.default.fileExists(atPath: handler.path), "choice 2 is nodejs20.x: \(result.stdoutText)")
+        let template = try String(contentsOf: parent.appendingPathComponent("app/template.yaml"), encoding: .utf8)
+        #expect(template.contains("Runtime: nodejs20.x"))
+    }
+
     @Test("an existing folder that is not empty is refused and left as it was")
     func existingFolderRefused() throws {
         let cli = try StandinCLI()

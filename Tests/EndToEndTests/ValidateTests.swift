@@ -81,6 +81,36 @@ struct ValidateTests {
         #expect(result.stdoutText.hasSuffix("4 errors, 1 warning\n"), "\(result.stdoutText)")
     }
 
+    @Test("a serverless.yml variable that cannot be resolved is a finding at its line")
+    func serverlessUnresolvedVariable() throws {
+        let cli = try StandinCLI()
+        let result = try cli.run(["validate"], in: TestPaths.fixture("EndToEndTests", "serverless-unresolved"))
+        #expect(result.status == 1, "\(result.stdoutText) \(result.stderrText)")
+        let findings = Self.findings(result.stdoutText)
+        #expect(findings.count == 1, "\(result.stdoutText)")
+        #expect(
+            findings.first?.hasPrefix("serverless.yml:11:14: error: functions.hello.environment.TABLE:") == true,
+            "\(findings)")
+    }
+
+    @Test("validate reads [default.validate.parameters] from samconfig.toml")
+    func samconfigSection() throws {
+        let cli = try StandinCLI()
+        let dir = try makeTemporaryDirectory()
+        try FileManager.default.copyItem(at: Self.fixture("clean"), to: dir.appendingPathComponent("app"))
+        let app = dir.appendingPathComponent("app")
+        try writeFile(app, "samconfig.toml", """
+            version = 0.1
+            [default.validate.parameters]
+            parameter_overrides = "Undeclared=1"
+            """)
+        let result = try cli.run(["validate"], in: app)
+        #expect(result.status == 1, "\(result.stdoutText) \(result.stderrText)")
+        #expect(result.stdoutText.contains("Undeclared"), "\(result.stdoutText)")
+        let flag = try cli.run(["validate", "--config-env", "other"], in: app)
+        #expect(flag.status == 0, "no [other.*] section: \(flag.stdoutText)")
+    }
+
     @Test("warnings alone leave the exit status 0")
     func warningsOnly() throws {
         let cli = try StandinCLI()
