@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Warm instances per function configuration: an idle healthy instance is reused, a new one is started when all
@@ -43,6 +44,7 @@ public actor InstancePool {
     public func invoke(
         _ configuration: FunctionConfiguration, _ request: InvocationRequest
     ) async throws -> InvocationResult {
+        let configuration = Self.key(configuration)
         let entry = try await checkOut(configuration)
         do {
             let result = try await entry.instance.invoke(request)
@@ -57,6 +59,7 @@ public actor InstancePool {
     /// Starts an instance of `configuration` ahead of its first invocation (`--warm eager`) and leaves it idle.
     /// - Throws: ``RuntimeError`` when it cannot be started.
     public func prewarm(_ configuration: FunctionConfiguration) async throws {
+        let configuration = Self.key(configuration)
         let entry = try await checkOut(configuration)
         await checkIn(entry, configuration)
     }
@@ -91,7 +94,22 @@ public actor InstancePool {
 
     /// The number of instances (idle and busy) of `configuration`.
     public func instanceCount(_ configuration: FunctionConfiguration) -> Int {
-        live[configuration, default: 0]
+        live[Self.key(configuration), default: 0]
+    }
+
+    /// The configuration as the pool keys it: directories spelled with a trailing slash. Foundation adds one to
+    /// `appendingPathComponent` results only when the directory exists, so a configuration made before the cache
+    /// folder was created (the first launch makes it) would otherwise never match the next one, and the warm
+    /// instance would be retired as "another configuration".
+    static func key(_ configuration: FunctionConfiguration) -> FunctionConfiguration {
+        func directory(_ url: URL) -> URL {
+            url.isFileURL ? URL(fileURLWithPath: url.path, isDirectory: true) : url
+        }
+        var key = configuration
+        key.codeDirectory = directory(configuration.codeDirectory)
+        key.layerDirectories = configuration.layerDirectories.map(directory)
+        key.cacheDirectory = directory(configuration.cacheDirectory)
+        return key
     }
 
     /// True while the idle sweep is scheduled.

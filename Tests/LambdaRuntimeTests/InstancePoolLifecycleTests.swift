@@ -98,6 +98,24 @@ struct InstancePoolLifecycleTests {
         await pool.shutdown()
     }
 
+    @Test func directorySpellingsWithAndWithoutATrailingSlashShareInstances() async throws {
+        let code = try pidFunction()
+        var before = makeConfiguration(code: code)
+        // What `appendingPathComponent` gives before the cache folder exists, and after.
+        before.cacheDirectory = URL(fileURLWithPath: code.path + "/cache", isDirectory: false)
+        var after = before
+        after.cacheDirectory = URL(fileURLWithPath: code.path + "/cache", isDirectory: true)
+        after.codeDirectory = URL(fileURLWithPath: code.path, isDirectory: true)
+        #expect(before != after)
+        let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger)
+        try await pool.prewarm(before)
+        let result = try await pool.invoke(after, InvocationRequest(payload: []))
+        #expect(await pool.instanceCount(before) == 1)
+        #expect(try await eventually { startedPids(code).count == 1 })
+        #expect(startedPids(code) == [Int32(result.payloadText) ?? -1])
+        await pool.shutdown()
+    }
+
     @Test func prewarmStartsAnIdleInstanceThatTheFirstInvocationUses() async throws {
         let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger)
         let code = try pidFunction()

@@ -62,7 +62,8 @@ public struct InvokeAPIServer: Sendable {
             let payload = try await Self.collect(request.body, limit: limit, type: invoke.invocationType)
             try invoke.checkPayload(payload)
             var request = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
-            request.clientContext = invoke.clientContext
+            // Lambda passes the client context to synchronous invocations only.
+            if invoke.invocationType == .requestResponse { request.clientContext = invoke.clientContext }
             let invocation = request
             switch invoke.invocationType {
             case .dryRun:
@@ -73,7 +74,9 @@ public struct InvokeAPIServer: Sendable {
                 await background.start {
                     do {
                         let result = try await functions.invoke(function, invocation)
-                        if result.isError { log("Event invocation of \(function.logicalID) failed: \(result.errorType!)") }
+                        if let errorType = result.errorType {
+                            log("Event invocation of \(function.logicalID) failed: \(errorType)")
+                        }
                     } catch {
                         log("Event invocation of \(function.logicalID) failed: \(error)")
                     }
@@ -94,22 +97,24 @@ public struct InvokeAPIServer: Sendable {
                     status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: result.payload)))
             }
         } catch let error as InvokeAPIError {
-            var headers = Self.baseHeaders
-            headers[.contentType] = "application/json"
-            headers[Self.errorType] = error.type
-            response = Response(
-                status: HTTPResponse.Status(code: error.status), headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
+            response = Self.errorResponse(error)
         } catch {
-            let failure = InvokeAPIError.service("\(error)")
-            response = Response(
-                status: .internalServerError, headers: [Self.errorType: failure.type],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: failure.body)))
+            response = Self.errorResponse(.service("\(error)"))
         }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         accessLog("POST invoke \(label) \(response.status.code) \(String(format: "%.1f", ms)) ms")
         return response
+    }
+
+    /// A service error as Lambda sends it: status, `x-amzn-ErrorType`, JSON `{"Type","Message"}`.
+    static func errorResponse(_ error: InvokeAPIError) -> Response {
+        let headers: HTTPFields = [
+            requestID: UUID().uuidString.lowercased(), Self.errorType: error.type, .contentType: "application/json",
+        ]
+        return Response(
+            status: HTTPResponse.Status(code: error.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
     }
 
     static func collect(_ body: RequestBody, limit: Int, type: InvokeAPIRequest.InvocationType) async throws

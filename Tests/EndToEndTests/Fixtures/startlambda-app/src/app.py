@@ -1,10 +1,14 @@
 import json
 import os
+import time
 
 
 def echo(event, context):
-    """Answers what it got: the event, the client context's custom part, its pid and its name."""
+    """Answers what it got (after sleeping event["sleep"] seconds, if given): the event, the client context's
+    custom part, its pid and its name."""
     print("echo handler saw %s" % json.dumps(event, sort_keys=True))
+    if isinstance(event, dict) and isinstance(event.get("sleep"), (int, float)):
+        time.sleep(event["sleep"])
     custom = context.client_context.custom if context.client_context is not None else None
     return {
         "event": event,
@@ -25,6 +29,14 @@ def crash(event, context):
     if isinstance(event, dict) and event.get("crash"):
         print("crashing now")
         os._exit(3)
+    return {"pid": os.getpid()}
+
+
+def hang(event, context):
+    """Sleeps past the function's 1-second timeout when asked to; otherwise answers with its pid."""
+    if isinstance(event, dict) and event.get("hang"):
+        print("hanging")
+        time.sleep(60)
     return {"pid": os.getpid()}
 
 
