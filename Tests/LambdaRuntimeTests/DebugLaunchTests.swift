@@ -78,6 +78,16 @@ struct DebugLaunchTests {
         #expect(plan.debug == DebugSetup(address: "0.0.0.0:5891", waitsForDebugger: true))
     }
 
+    @Test func pythonDebuggerArgumentsThatRunAnotherModuleAreUsedAsGiven() throws {
+        guard let path = venvPath else { return }
+        let ptvsd = "-m ptvsd --host 127.0.0.1 --port 5890 --wait"
+        let plan = try LaunchPlan.make(
+            configuration(runtime: "python3.11", port: 5890, debuggerArguments: ptvsd, hostPath: path),
+            clients: clients, debugpyProbe: { _, _ in true })
+        #expect(plan.arguments == ptvsd.split(separator: " ").map(String.init) + clients.pythonArguments)
+        #expect(plan.debug == DebugSetup(address: "127.0.0.1:5890", waitsForDebugger: true))
+    }
+
     @Test func pythonWithoutDebugpyRunsUndebuggedWithAWarning() throws {
         guard let path = venvPath else { return }
         let plan = try LaunchPlan.make(

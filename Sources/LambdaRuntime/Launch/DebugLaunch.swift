@@ -15,7 +15,8 @@ struct DebugSetup: Sendable, Equatable {
 /// SAM puts its `--debug-args` (environment variable `DEBUGGER_ARGS`), split at spaces, between the interpreter and
 /// the runtime client: `python3.x <args> bootstrap.py`, `node <args> ... index.mjs`. standin does the same, and
 /// adds the debugger itself: `python -Xfrozen_modules=off -m debugpy --listen 127.0.0.1:N --wait-for-client`
-/// (unless `DEBUGGER_ARGS` already starts debugpy, as SAM users write it) and `node --inspect-brk=127.0.0.1:N`.
+/// (unless `DEBUGGER_ARGS` already runs a module such as debugpy, as SAM users write it) and
+/// `node --inspect-brk=127.0.0.1:N`.
 /// A `provided` bootstrap gets `STANDIN_DEBUG_PORT` and `DEBUGGER_ARGS` in its environment
 /// (``FunctionEnvironment``) and starts its own debug server.
 enum DebugLaunch {
@@ -36,16 +37,15 @@ enum DebugLaunch {
     ) -> (arguments: [String], debug: DebugSetup?, warning: String?) {
         guard let port = configuration.debugPort else { return (client, nil, nil) }
         let extra = debuggerArguments(configuration)
-        if extra.contains("debugpy") {
-            // SAM's usual `DEBUGGER_ARGS="-m debugpy --listen 0.0.0.0:5890 --wait-for-client"`: used as given.
+        if extra.contains("-m") {
+            // The arguments run a module, e.g. SAM's usual `DEBUGGER_ARGS="-m debugpy --listen 0.0.0.0:5890
+            // --wait-for-client"` (or ptvsd): that module starts the client, so no second `-m debugpy` is added.
             let listen = extra.firstIndex(of: "--listen").flatMap {
                 extra.indices.contains($0 + 1) ? extra[$0 + 1] : nil
             }
             let address = listen.map { $0.contains(":") ? $0 : "127.0.0.1:\($0)" } ?? address(port)
-            return (
-                extra + client, DebugSetup(address: address, waitsForDebugger: extra.contains("--wait-for-client")),
-                nil
-            )
+            let waits = extra.contains("--wait-for-client") || extra.contains("--wait")
+            return (extra + client, DebugSetup(address: address, waitsForDebugger: waits), nil)
         }
         guard probe(interpreter, configuration) else {
             let warning =
