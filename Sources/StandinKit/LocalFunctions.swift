@@ -19,6 +19,14 @@ public actor LocalFunctions: FunctionInvoking {
     private let logger: Logger
     private var credentialsInUse: [String: FunctionCredentials?] = [:]
     private var notesShown: Set<String> = []
+    /// Each function's configuration for the credentials it was built with (dropped on any reload).
+    private var configurations: [String: CachedConfiguration] = [:]
+
+    private struct CachedConfiguration {
+        var credentials: FunctionCredentials?
+        var accountID: String
+        var configuration: FunctionConfiguration
+    }
 
     public init(session: Session, broker: IdentityBroker, pool: InstancePool, logger: Logger) {
         self.session = session
@@ -50,8 +58,17 @@ public actor LocalFunctions: FunctionInvoking {
             notesShown.insert(function.logicalID)
             identity.printNotes()
         }
-        let configuration = try session.configuration(
-            for: function, credentials: identity.credentials, accountID: identity.accountID)
+        let configuration: FunctionConfiguration
+        if let cached = configurations[function.functionName], cached.credentials == identity.credentials,
+            cached.accountID == identity.accountID
+        {
+            configuration = cached.configuration  // the hot path of a warm server: no file system look-ups
+        } else {
+            configuration = try session.configuration(
+                for: function, credentials: identity.credentials, accountID: identity.accountID)
+            configurations[function.functionName] = CachedConfiguration(
+                credentials: identity.credentials, accountID: identity.accountID, configuration: configuration)
+        }
         if let previous = credentialsInUse[function.functionName], previous != identity.credentials {
             logger.debug("credentials renewed; retiring warm instances", metadata: ["function": "\(function.logicalID)"])
             await pool.invalidate(functionNamed: function.functionName)
@@ -76,6 +93,7 @@ public actor LocalFunctions: FunctionInvoking {
     /// Replaces the project (the template changed) and retires every warm instance.
     public func replaceSession(_ session: Session) async {
         self.session = session
+        configurations = [:]
         for function in session.project.functions {
             await pool.invalidate(functionNamed: function.functionName)
         }
@@ -95,6 +113,7 @@ public actor LocalFunctions: FunctionInvoking {
                 }
             }
             if touched {
+                configurations[function.functionName] = nil
                 await pool.invalidate(functionNamed: function.functionName)
                 reloaded.append(function.logicalID)
             }
