@@ -13,7 +13,7 @@ import Glibc
 struct DebugTests {
     // MARK: Node.js
 
-    @Test("node: the inspector lists the runtime, a debugger releases it and the invoke completes")
+    @Test("node: the inspector lists the runtime; a debugger stops at a handler breakpoint; the invoke completes")
     func nodeInspectorAttach() throws {
         guard let python = Self.python, Self.hasNode else { return }
         let debug = try DebugRun(runtime: .node)
@@ -26,9 +26,12 @@ struct DebugTests {
         #expect(debug.stderr.contains("standin: HelloNode waits for a debugger on 127.0.0.1:\(debug.port)\n"))
         #expect(debug.stderr.contains("standin: debugging HelloNode on 127.0.0.1:\(debug.port): timeout suspended\n"))
 
+        // Line 2 of index.mjs is the handler's first statement.
         let releaseScript = try debug.script("release.py", Self.inspectorRelease)
-        let release = try runProcess(python, [releaseScript.path, socketURL], timeout: 60)
+        let handlerFile = debug.code.appendingPathComponent("index.mjs").path
+        let release = try runProcess(python, [releaseScript.path, socketURL, handlerFile, "2"], timeout: 60)
         #expect(release.status == 0, "\(release.stderrText)")
+        #expect(release.stdoutText.contains("stopped at the breakpoint"))
         let status = debug.waitForExit()
         #expect(status == 0, "\(debug.stderr)")
         let payload = try #require(jsonObject(debug.stdout), "\(debug.stdout) \(debug.stderr)")
@@ -49,13 +52,16 @@ struct DebugTests {
 
     // MARK: Python
 
-    @Test("python: debugpy listens, a DAP client attaches and the invoke completes")
+    @Test("python: debugpy listens; a DAP client stops at a breakpoint in the handler; the invoke completes")
     func pythonDebugpyAttach() throws {
         guard let (venvBin, runtime) = try Self.venvPython, let python = Self.python else { return }
         let debug = try DebugRun(runtime: .python(runtime), pathPrefix: venvBin.path)
         let attachScript = try debug.script("attach.py", Self.debugpyAttach)
-        let attach = try runProcess(python, [attachScript.path, "\(debug.port)"], timeout: 60)
+        // Line 3 of app.py is the handler's first statement: the function's own file, run in place, is debugged.
+        let appFile = debug.code.appendingPathComponent("app.py").path
+        let attach = try runProcess(python, [attachScript.path, "\(debug.port)", appFile, "3"], timeout: 60)
         #expect(attach.status == 0, "\(attach.stderrText) \(debug.stderr)")
+        #expect(attach.stdoutText.contains("stopped at the breakpoint"))
         let status = debug.waitForExit()
         #expect(status == 0, "\(debug.stderr)")
         let payload = try #require(jsonObject(debug.stdout), "\(debug.stdout) \(debug.stderr)")
@@ -125,7 +131,9 @@ struct DebugTests {
         return ((try? runProcess("/usr/bin/env", ["python3", "--version"]))?.status ?? 1) == 0 ? "python3" : nil
     }
 
-    /// A Chrome DevTools protocol client: opens the WebSocket and sends `Runtime.runIfWaitingForDebugger`.
+    /// A Chrome DevTools protocol client: opens the WebSocket `argv[1]`, sets a breakpoint at `argv[2]:argv[3]`, lets
+    /// the runtime go (`Runtime.runIfWaitingForDebugger`, resuming the `--inspect-brk` pause) and waits until the
+    /// function stops at the breakpoint; then resumes it.
     static let inspectorRelease = #"""
         import base64, json, os, socket, struct, sys
 
@@ -168,18 +176,36 @@ struct DebugTests {
                 size = struct.unpack("!Q", exactly(8))[0]
             return first & 0x0F, exactly(size)
 
-        send({"id": 1, "method": "Runtime.runIfWaitingForDebugger"})
+        def read_until(predicate):
+            while True:
+                opcode, payload = receive()
+                if opcode == 8:
+                    sys.exit("the inspector closed the connection")
+                if opcode == 1:
+                    message = json.loads(payload)
+                    if predicate(message):
+                        return message
+
+        def call(identifier, method, params=None):
+            send({"id": identifier, "method": method, "params": params or {}})
+            return read_until(lambda m: m.get("id") == identifier)
+
+        call(1, "Debugger.enable")
+        call(2, "Debugger.setBreakpointByUrl", {"url": "file://" + sys.argv[2], "lineNumber": int(sys.argv[3]) - 1})
+        call(3, "Runtime.runIfWaitingForDebugger")
+        identifier = 4
         while True:
-            opcode, payload = receive()
-            if opcode == 8:
-                sys.exit("closed before the reply")
-            if opcode == 1 and json.loads(payload).get("id") == 1:
+            paused = read_until(lambda m: m.get("method") == "Debugger.paused")
+            call(identifier, "Debugger.resume")
+            identifier += 1
+            if paused["params"].get("hitBreakpoints"):
+                print("stopped at the breakpoint")
                 break
         sock.close()
         """#
 
-    /// A Debug Adapter Protocol client: connects (retrying while debugpy starts), attaches, lets the program run and
-    /// disconnects.
+    /// A Debug Adapter Protocol client: connects (retrying while debugpy starts), attaches, sets a breakpoint at
+    /// `argv[2]:argv[3]`, waits until the function stops there, continues and disconnects.
     static let debugpyAttach = #"""
         import json, socket, sys, time
 
@@ -231,8 +257,17 @@ struct DebugTests {
         read_until(response("initialize"))
         send("attach", {"justMyCode": True})
         read_until(lambda m: m.get("type") == "event" and m.get("event") == "initialized")
+        send("setBreakpoints", {"source": {"path": sys.argv[2]}, "breakpoints": [{"line": int(sys.argv[3])}]})
+        reply = read_until(response("setBreakpoints"))
+        if not reply["body"]["breakpoints"][0].get("verified"):
+            sys.exit("breakpoint not verified: %r" % reply)
         send("configurationDone")
-        read_until(response("configurationDone"))
+        stopped = read_until(lambda m: m.get("type") == "event" and m.get("event") == "stopped")
+        if stopped["body"].get("reason") != "breakpoint":
+            sys.exit("stopped for another reason: %r" % stopped)
+        print("stopped at the breakpoint")
+        send("continue", {"threadId": stopped["body"]["threadId"]})
+        read_until(response("continue"))
         send("disconnect", {"terminateDebuggee": False})
         read_until(response("disconnect"))
         sock.close()
@@ -249,6 +284,8 @@ final class DebugRun {
 
     let port: Int
     let cli: StandinCLI
+    /// The function's code folder.
+    let code: URL
     private let folder: URL
     private let process: Process
     private let stdoutURL: URL
@@ -260,7 +297,8 @@ final class DebugRun {
         runtime: Runtime, pathPrefix: String? = nil, extraEnvironment: [String: String] = [:], timeout: Int = 1
     ) throws {
         folder = try makeTemporaryDirectory("standin-debug")
-        let (name, properties) = try Self.writeFunction(runtime, in: folder.appendingPathComponent("src"))
+        code = folder.appendingPathComponent("src")
+        let (name, properties) = try Self.writeFunction(runtime, in: code)
         try writeFile(
             folder, "template.yaml",
             """
