@@ -11,6 +11,9 @@ public struct ProjectLoadOptions: Sendable {
     public var parameterOverrides: [String: String]
     /// `AWS::Region`; serverless.yml: `${opt:region}`, and the region when `provider.region` is not set.
     public var region: String
+    /// serverless.yml: the region given explicitly on the command line (`--region`): `${opt:region}`, and it wins
+    /// over `provider.region`, as with the framework; nil when not given.
+    public var regionOption: String?
     /// `AWS::AccountId`.
     public var accountID: String
     /// `AWS::StackName` (nil: "standin").

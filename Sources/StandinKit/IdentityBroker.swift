@@ -109,7 +109,14 @@ public actor IdentityBroker {
             return await callerOnlyIdentity(note: "warning: \(reason); it runs with your own credentials")
         case .arn(let arn, _):
             roleARN = arn
-        case .name(let name, _):
+        case .name(let name, let source):
+            // A role known only by name (serverless.yml's default role) needs the caller's account to become an
+            // ARN; with no credentials at all, run without (as for a function with no role), and say so.
+            if await optionalCallerContext() == nil, (try? await callerContext()) == nil {
+                return await callerOnlyIdentity(
+                    note: "warning: \(function.logicalID) runs under role \(name) (\(source)), which needs your AWS "
+                        + "credentials to assume; it runs without its role")
+            }
             let caller = try await callerIdentityInfo()
             roleARN = "arn:\(partition(of: caller.arn)):iam::\(caller.account):role/\(name)"
         case .stackResource(let logicalID, let stackName, _):

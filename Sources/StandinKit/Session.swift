@@ -27,6 +27,7 @@ public struct Session: Sendable {
             stage: options.stage,
             environment: options.environment)
         load.cacheDirectory = options.cacheDirectory.appendingPathComponent("code")
+        load.regionOption = options.region
         let project: Project
         do {
             project = try ProjectLoader.load(load)

@@ -23,6 +23,7 @@ public enum ValidateRunner {
             parameterOverrides: overrides, region: options.region ?? "us-east-1", stackName: options.stackName,
             stage: options.stage, environment: options.environment)
         load.cacheDirectory = options.cacheDirectory.appendingPathComponent("code")
+        load.regionOption = options.region
         let report = ProjectValidator.validate(load)
         if json {
             let encoder = JSONEncoder()

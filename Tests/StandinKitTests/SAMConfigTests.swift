@@ -31,7 +31,7 @@ struct SAMConfigTests {
         #expect(options.region == "ap-south-1", "a flag beats the file")
         #expect(options.stackName == "orders", "global section")
         #expect(options.envVarsFile == "env.json")
-        #expect(options.parameterOverrides == ["Stage=dev", "Greeting=Hi there"])
+        #expect(options.parameterOverrides == ["Stage=dev Greeting='Hi there'"])
 
         var other = CommonOptions(workingDirectory: dir, environment: [:])
         try other.applySAMConfig(command: "local_start_api")

@@ -47,8 +47,9 @@ final class ServerlessVariableResolver {
         return "dev"
     }
 
-    /// The region: `provider.region` when set, else the options' region.
+    /// The region: `--region`, else `provider.region` when set, else the options' region.
     func region() throws(ProjectError) -> String {
+        if let explicit = options.regionOption, !explicit.isEmpty { return explicit }
         if let node = try value(atPath: ["provider", "region"]), let text = node.scalarText, !node.isNull {
             return text
         }
@@ -405,7 +406,9 @@ final class ServerlessVariableResolver {
             case "stage":
                 if let stage = options.stage, !stage.isEmpty { return found(stage) }
                 return .missing("--stage was not given")
-            case "region": return found(options.region)
+            case "region":
+                if let region = options.regionOption, !region.isEmpty { return found(region) }
+                return .missing("--region was not given")
             default: return .missing("option --\(address) is not known to standin")
             }
         case "sls":
