@@ -171,7 +171,7 @@ struct StartLambdaTests {
         #expect(server.stop() == 0)
     }
 
-    @Test("a crashing or hanging function answers Lambda's error with Unhandled, and the next request works")
+    @Test("a crashing, hanging or oversized function answers Lambda's error with Unhandled; the next request works")
     func faults() throws {
         guard try clientsAvailable() else { return }
         let server = try StartLambdaServer()
@@ -183,9 +183,13 @@ struct StartLambdaTests {
             ["FunctionName": "Hang", "Payload": "{}"],
             ["FunctionName": "Hang", "Payload": #"{"hang":true}"#],
             ["FunctionName": "Hang", "Payload": "{}"],
+            ["FunctionName": "Big", "Payload": "{}"],
+            ["FunctionName": "Big", "Payload": #"{"small":true}"#],
         ])
-        try #require(answers.count == 6)
-        func payload(_ index: Int) -> [String: Any] { parseJSONObject(answers[index]["Payload"] as? String ?? "") ?? [:] }
+        try #require(answers.count == 8)
+        func payload(_ index: Int) -> [String: Any] {
+            parseJSONObject(answers[index]["Payload"] as? String ?? "") ?? [:]
+        }
 
         #expect(answers[1]["FunctionError"] as? String == "Unhandled", "\(answers[1])")
         #expect(payload(1)["errorType"] as? String == "Runtime.ExitError", "\(answers[1])")
@@ -200,6 +204,13 @@ struct StartLambdaTests {
         let hungPid = try #require(payload(3)["pid"] as? Int)
         #expect(payload(5)["pid"] as? Int != hungPid)
         #expect(!processIsAlive(Int32(hungPid)))
+
+        // A response over 6 MB is Lambda's error, not the bytes.
+        #expect(answers[6]["FunctionError"] as? String == "Unhandled")
+        #expect(payload(6)["errorType"] as? String == "Function.ResponseSizeTooLarge", "\(payload(6))")
+        #expect((answers[6]["Payload"] as? String ?? "").utf8.count < 1024)
+        #expect(answers[7]["FunctionError"] == nil, "\(answers[7])")
+        #expect(payload(7)["pid"] is Int)
         #expect(server.stop() == 0)
     }
 
@@ -226,8 +237,8 @@ struct StartLambdaTests {
         guard try clientsAvailable() else { return }
         let server = try StartLambdaServer(extraArguments: ["--warm", "eager"])
         defer { server.stop() }
-        // Five functions, one instance each, before any request.
-        #expect(server.eventually { server.functionProcesses().count >= 5 }, "\(server.stderr)")
+        // Six functions, one instance each, before any request.
+        #expect(server.eventually { server.functionProcesses().count >= 6 }, "\(server.stderr)")
         let warm = Set(server.functionProcesses())
         let answers = try server.boto3([["FunctionName": "Echo", "Payload": "{}"]])
         let pid = try #require(parseJSONObject(answers.first?["Payload"] as? String ?? "")?["pid"] as? Int)

@@ -40,18 +40,42 @@ struct InvokeAPIRequestTests {
         #expect(throws: InvokeAPIError.self) { try parse("Fn", headers: ["X-Amz-Invocation-Type": "Sometimes"]) }
     }
 
+    /// A JSON string of exactly `size` bytes.
+    func jsonString(size: Int) -> [UInt8] {
+        Array("\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: size - 2) + Array("\"".utf8)
+    }
+
     @Test("payload limits and JSON checks answer Lambda's errors")
     func payloads() throws {
         let sync = try parse("Fn")
-        #expect(throws: Never.self) { try sync.checkPayload(Array(repeating: 0x20, count: 6 * 1024 * 1024)) }
-        #expect { try sync.checkPayload(Array(repeating: 0x20, count: 6 * 1024 * 1024 + 1)) } throws: { error in
+        #expect(throws: Never.self) { try sync.checkPayload(jsonString(size: 6 * 1024 * 1024)) }
+        #expect(throws: Never.self) { try sync.checkPayload([]) }
+        #expect { try sync.checkPayload(jsonString(size: 6 * 1024 * 1024 + 1)) } throws: { error in
             (error as? InvokeAPIError)?.status == 413 && (error as? InvokeAPIError)?.type == "RequestTooLargeException"
         }
         #expect { try sync.checkPayload(Array("{nope".utf8)) } throws: { error in
             (error as? InvokeAPIError)?.type == "InvalidRequestContentException"
         }
         let event = try parse("Fn", headers: ["X-Amz-Invocation-Type": "Event"])
-        #expect(throws: InvokeAPIError.self) { try event.checkPayload(Array(repeating: 0x20, count: 1024 * 1024 + 1)) }
+        #expect(event.payloadLimit == 1024 * 1024)
+        #expect(throws: Never.self) { try event.checkPayload(jsonString(size: 1024 * 1024)) }
+        #expect { try event.checkPayload(jsonString(size: 1024 * 1024 + 1)) } throws: { error in
+            let expected = "Request must be smaller than 1048576 bytes for the InvokeAsync operation"
+            return (error as? InvokeAPIError)?.message == expected
+        }
+    }
+
+    @Test("constraint errors are worded as Lambda words them", arguments: [
+        (["X-Amz-Invocation-Type": "Sometimes"], "invocationType"),
+        (["X-Amz-Log-Type": "Everything"], "logType"),
+    ])
+    func constraints(headers: [String: String], field: String) throws {
+        #expect { try parse("Fn", headers: headers) } throws: { error in
+            guard let error = error as? InvokeAPIError else { return false }
+            return error.status == 400 && error.type == "ValidationException"
+                && error.message.hasPrefix("1 validation error detected: Value '")
+                && error.message.contains("' at '\(field)' failed to satisfy constraint: Member must satisfy enum")
+        }
     }
 
     @Test("the log tail is the last 4 KB, base64")
@@ -66,7 +90,8 @@ struct InvokeAPIRequestTests {
     func errorBody() throws {
         let error = InvokeAPIError.notFound("arn:aws:lambda:us-east-1:123456789012:function:Nope")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(error.body)) as? [String: String])
-        #expect(body == ["Type": "User", "Message": "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope"])
+        let message = "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope"
+        #expect(body == ["Type": "User", "Message": message])
         #expect(error.status == 404)
     }
 }

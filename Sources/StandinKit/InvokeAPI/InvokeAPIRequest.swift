@@ -43,7 +43,7 @@ public struct InvokeAPIRequest: Sendable, Equatable {
             // arn:aws:lambda:region:account:function:name[:qualifier]
             let parts = pathName.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 7, parts[2] == "lambda", parts[5] == "function" else {
-                throw .validation("1 validation error detected: Value '\(pathName)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern")
+                throw .constraint(pathName, field: "functionName", "Member must satisfy regular expression pattern")
             }
             name = parts[6]
             if parts.count > 7 { qualifier = parts[7] }
@@ -59,11 +59,12 @@ public struct InvokeAPIRequest: Sendable, Equatable {
             }
         }
         guard !name.isEmpty, name.count <= 140 else {
-            throw .validation("1 validation error detected: Value '\(pathName)' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 140")
+            throw .constraint(pathName, field: "functionName", "Member must have length less than or equal to 140")
         }
         if let queryQualifier, !queryQualifier.isEmpty {
             if let qualifier, qualifier != queryQualifier {
-                throw .validation("The derived qualifier from the function name does not match the specified qualifier.")
+                throw .validation(
+                    "The derived qualifier from the function name does not match the specified qualifier.")
             }
             qualifier = queryQualifier
         }
@@ -72,12 +73,13 @@ public struct InvokeAPIRequest: Sendable, Equatable {
 
         let type = header("X-Amz-Invocation-Type") ?? "RequestResponse"
         guard let invocationType = InvocationType(rawValue: type) else {
-            throw .validation("1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+            throw .constraint(
+                type, field: "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
         }
         self.invocationType = invocationType
         let logType = header("X-Amz-Log-Type") ?? "None"
         guard logType == "None" || logType == "Tail" else {
-            throw .validation("1 validation error detected: Value '\(logType)' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]")
+            throw .constraint(logType, field: "logType", "Member must satisfy enum value set: [Tail, None]")
         }
         tailLog = logType == "Tail" && invocationType == .requestResponse
         if let encoded = header("X-Amz-Client-Context"), !encoded.isEmpty {
@@ -90,13 +92,14 @@ public struct InvokeAPIRequest: Sendable, Equatable {
         }
     }
 
+    /// The largest payload this invocation type accepts.
+    public var payloadLimit: Int {
+        invocationType == .event ? Self.maximumAsyncPayload : Self.maximumSyncPayload
+    }
+
     /// Checks the payload's size and that it is JSON, as Lambda does before invoking.
     public func checkPayload(_ payload: [UInt8]) throws(InvokeAPIError) {
-        let limit = invocationType == .event ? Self.maximumAsyncPayload : Self.maximumSyncPayload
-        if payload.count > limit {
-            throw .requestTooLarge(
-                "Request must be smaller than \(limit) bytes for the \(invocationType == .event ? "InvokeAsync" : "InvokeFunction") operation")
-        }
+        if payload.count > payloadLimit { throw .requestTooLarge(limit: payloadLimit, invocationType: invocationType) }
         if payload.isEmpty { return }
         do {
             _ = try JSONSerialization.jsonObject(with: Data(payload), options: [.fragmentsAllowed])
@@ -125,12 +128,22 @@ public struct InvokeAPIError: Error, Sendable, Equatable {
     static func invalidRequestContent(_ message: String) -> InvokeAPIError {
         InvokeAPIError(status: 400, type: "InvalidRequestContentException", message: message, fault: "User")
     }
-    static func requestTooLarge(_ message: String) -> InvokeAPIError {
-        InvokeAPIError(status: 413, type: "RequestTooLargeException", message: message, fault: "User")
+    /// A parameter that breaks its constraint, worded as Lambda words it.
+    static func constraint(_ value: String, field: String, _ rule: String) -> InvokeAPIError {
+        validation(
+            "1 validation error detected: Value '\(value)' at '\(field)' failed to satisfy constraint: \(rule)")
+    }
+    /// A payload above the limit of its invocation type.
+    static func requestTooLarge(limit: Int, invocationType: InvokeAPIRequest.InvocationType) -> InvokeAPIError {
+        let operation = invocationType == .event ? "InvokeAsync" : "InvokeFunction"
+        return InvokeAPIError(
+            status: 413, type: "RequestTooLargeException",
+            message: "Request must be smaller than \(limit) bytes for the \(operation) operation", fault: "User")
     }
     /// The function (or that version of it) does not exist.
     public static func notFound(_ arn: String) -> InvokeAPIError {
-        InvokeAPIError(status: 404, type: "ResourceNotFoundException", message: "Function not found: \(arn)", fault: "User")
+        InvokeAPIError(
+            status: 404, type: "ResourceNotFoundException", message: "Function not found: \(arn)", fault: "User")
     }
     /// standin could not run the function (its role, its start).
     public static func service(_ message: String) -> InvokeAPIError {

@@ -56,10 +56,7 @@ public struct InvokeAPIServer: Sendable {
                 throw InvokeAPIError.notFound(
                     "arn:aws:lambda:\(region):\(IdentityBroker.placeholderAccountID):function:\(invoke.name)\(suffix)")
             }
-            let limit =
-                invoke.invocationType == .event
-                ? InvokeAPIRequest.maximumAsyncPayload : InvokeAPIRequest.maximumSyncPayload
-            let payload = try await Self.collect(request.body, limit: limit, type: invoke.invocationType)
+            let payload = try await Self.collect(request.body, limit: invoke.payloadLimit, type: invoke.invocationType)
             try invoke.checkPayload(payload)
             var request = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
             // Lambda passes the client context to synchronous invocations only.
@@ -124,8 +121,7 @@ public struct InvokeAPIServer: Sendable {
         for try await chunk in body {
             bytes.append(contentsOf: chunk.readableBytesView)
             if bytes.count > limit {
-                throw InvokeAPIError.requestTooLarge(
-                    "Request must be smaller than \(limit) bytes for the \(type == .event ? "InvokeAsync" : "InvokeFunction") operation")
+                throw InvokeAPIError.requestTooLarge(limit: limit, invocationType: type)
             }
         }
         return bytes

@@ -40,6 +40,13 @@ def hang(event, context):
     return {"pid": os.getpid()}
 
 
+def big(event, context):
+    """Returns more than Lambda's 6 MB response limit, unless the event says {"small": true}."""
+    if isinstance(event, dict) and event.get("small"):
+        return {"pid": os.getpid()}
+    return {"pid": os.getpid(), "blob": "x" * (7 * 1024 * 1024)}
+
+
 def write(event, context):
     """Writes event["text"] to event["path"] (the Event invocation test waits for the file)."""
     with open(event["path"] + ".tmp", "w") as f:
