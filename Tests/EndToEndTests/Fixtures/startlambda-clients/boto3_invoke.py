@@ -5,7 +5,7 @@ usage: python boto3_invoke.py ENDPOINT CALLS.json [parallel]
 CALLS.json is a list of Invoke parameters (FunctionName, Payload, PayloadFile, InvocationType, LogType,
 ClientContext, Qualifier). Each result is either the response (StatusCode, FunctionError, LogResult,
 ExecutedVersion, Payload as text) or {"Error": {"Code", "Message"}, "HTTPStatusCode"} for a ClientError.
-With "parallel", the calls run at the same time, each in its own thread and client.
+With "parallel", the calls are sent at the same time, each from its own thread and client.
 """
 import json
 import sys
@@ -48,8 +48,13 @@ def main():
         calls = json.load(f)
     results = [None] * len(calls)
     if len(sys.argv) > 3 and sys.argv[3] == "parallel":
+        # Clients are made first and the calls released together, so that they overlap at the server.
+        clients = [make_client(endpoint) for _ in calls]
+        barrier = threading.Barrier(len(calls))
+
         def run(index):
-            results[index] = invoke(make_client(endpoint), calls[index])
+            barrier.wait()
+            results[index] = invoke(clients[index], calls[index])
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
         for thread in threads:
             thread.start()
