@@ -35,7 +35,8 @@ public struct FunctionConfiguration: Sendable, Hashable {
     public var hostEnvironment: [String: String]
     /// Where bundled runtime clients and interpreter look-ups are cached (StandinKit: `~/.cache/standin`).
     public var cacheDirectory: URL
-    /// A debugger port (reserved for later use).
+    /// The debugger port (`--debug-port`): the instance starts under its runtime's debugger on 127.0.0.1:PORT and
+    /// its timeouts are suspended.
     public var debugPort: Int?
 
     /// The invoked-function ARN: `arn:aws:lambda:<region>:<account>:function:<name>`.

@@ -93,6 +93,9 @@ public struct SAMConfig: Sendable {
         if options.stage == nil { options.stage = text("stage") }
         if options.debugPort == nil, let port = text("debug_port").flatMap(Int.init) { options.debugPort = port }
         if options.debugFunction == nil { options.debugFunction = text("debug_function") }
+        if options.environment["DEBUGGER_ARGS"] == nil, let args = text("debug_args") {
+            options.environment["DEBUGGER_ARGS"] = args
+        }
     }
 
     /// `parameter_overrides` as arguments for `ParameterOverrides.parse`, which splits and unquotes them itself:

@@ -78,11 +78,15 @@ struct RunFlags: ParsableArguments {
     @Option(name: .long, help: "With --debug-port on a server: the function to debug.")
     var debugFunction: String?
 
+    @Option(name: .long, help: "Extra debugger arguments (as SAM's DEBUGGER_ARGS).")
+    var debugArgs: String?
+
     func apply(to options: inout CommonOptions) {
         options.envVarsFile = envVars
         options.logFile = logFile
-        options.debugPort = debugPort
+        options.debugPort = debugPort ?? options.environment["SAM_DEBUG_PORT"].flatMap(Int.init)
         options.debugFunction = debugFunction
+        if let debugArgs { options.environment["DEBUGGER_ARGS"] = debugArgs }
     }
 }
 
