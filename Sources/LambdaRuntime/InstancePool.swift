@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// Warm instances per function configuration: an idle healthy instance is reused, a new one is started when all
-/// are busy (up to `maxInstancesPerFunction`, then callers wait), unhealthy ones are dropped.
+/// are busy (up to `maxInstancesPerFunction` per function name, across its configurations; then callers wait),
+/// unhealthy ones are dropped.
 ///
 /// With an `idleTimeout`, an instance left idle that long is stopped by a background sweep. The sweep runs only
 /// while some instance is idle, holds the pool weakly, and ends at ``shutdown()``.
@@ -23,12 +24,15 @@ public actor InstancePool {
     private var live: [FunctionConfiguration: Int] = [:]
     private var busy: [ObjectIdentifier: FunctionInstance] = [:]
     private var generations: [String: Int] = [:]
-    private var waiters: [FunctionConfiguration: [CheckedContinuation<Void, Never>]] = [:]
+    /// Instances per function name, across its configurations: what `maxInstancesPerFunction` limits.
+    private var liveByName: [String: Int] = [:]
+    /// Callers waiting for a free instance, per function name.
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var isShutDown = false
 
     /// Creates an empty pool.
     /// - Parameters:
-    ///   - maxInstancesPerFunction: instances of one function configuration, busy or idle; callers beyond it wait.
+    ///   - maxInstancesPerFunction: instances of one function (by name), busy or idle; callers beyond it wait.
     ///   - idleTimeout: an instance idle this long is stopped; nil keeps idle instances until ``shutdown()``.
     public init(
         logSink: any LogSink, logger: Logger, maxInstancesPerFunction: Int = 10, idleTimeout: Duration? = nil
@@ -71,7 +75,7 @@ public actor InstancePool {
         for (configuration, entries) in idle where configuration.name == name {
             stopping += entries.map(\.instance)
             idle[configuration] = []
-            live[configuration, default: 0] -= entries.count
+            countLive(configuration, -entries.count)
             wakeOne(configuration)
         }
         await Self.stop(stopping)
@@ -86,6 +90,7 @@ public actor InstancePool {
         let all = idle.values.flatMap { $0.map(\.instance) } + Array(busy.values)
         idle = [:]
         live = [:]
+        liveByName = [:]
         busy = [:]
         for continuation in waiters.values.flatMap({ $0 }) { continuation.resume() }
         waiters = [:]
@@ -127,7 +132,7 @@ public actor InstancePool {
             guard keep.count != entries.count else { continue }
             expired += entries.filter { now - $0.idleSince >= idleTimeout }.map(\.instance)
             idle[configuration] = keep
-            live[configuration, default: 0] -= entries.count - keep.count
+            countLive(configuration, -(entries.count - keep.count))
             wakeOne(configuration)
         }
         if !expired.isEmpty {
@@ -184,12 +189,13 @@ public actor InstancePool {
                     busy[ObjectIdentifier(entry.instance)] = entry.instance
                     return entry
                 }
-                live[configuration, default: 0] -= 1
+                countLive(configuration, -1)
                 Task { await entry.instance.shutdown() }
             }
-            if live[configuration, default: 0] < maxInstancesPerFunction {
-                live[configuration, default: 0] += 1
-                retireIdle(ofOtherConfigurationsThan: configuration)
+            // Idle instances of the function's previous configurations will not be used again: they make room.
+            retireIdle(ofOtherConfigurationsThan: configuration)
+            if liveByName[configuration.name, default: 0] < maxInstancesPerFunction {
+                countLive(configuration, 1)
                 let generation = generation(configuration)
                 do {
                     let instance = try await FunctionInstance.start(configuration, logSink: logSink, logger: logger)
@@ -201,14 +207,14 @@ public actor InstancePool {
                     return Entry(instance: instance, generation: generation)
                 } catch {
                     if !isShutDown {
-                        live[configuration, default: 0] -= 1
+                        countLive(configuration, -1)
                         wakeOne(configuration)
                     }
                     throw error
                 }
             }
             await withCheckedContinuation { continuation in
-                waiters[configuration, default: []].append(continuation)
+                waiters[configuration.name, default: []].append(continuation)
             }
         }
     }
@@ -226,7 +232,7 @@ public actor InstancePool {
             scheduleSweep()
             return
         }
-        live[configuration, default: 0] -= 1
+        countLive(configuration, -1)
         wakeOne(configuration)
         await entry.instance.shutdown()
     }
@@ -236,7 +242,7 @@ public actor InstancePool {
     private func retireIdle(ofOtherConfigurationsThan configuration: FunctionConfiguration) {
         for (other, entries) in idle where other.name == configuration.name && other != configuration {
             idle[other] = nil
-            live[other, default: 0] -= entries.count
+            countLive(other, -entries.count)
             wakeOne(other)
             for entry in entries { Task { await entry.instance.shutdown() } }
         }
@@ -246,10 +252,16 @@ public actor InstancePool {
         generations[configuration.name, default: 0]
     }
 
+    private func countLive(_ configuration: FunctionConfiguration, _ delta: Int) {
+        live[configuration, default: 0] += delta
+        liveByName[configuration.name, default: 0] += delta
+    }
+
+    /// Wakes the first caller waiting for an instance of this function (it looks again for an idle one or room).
     private func wakeOne(_ configuration: FunctionConfiguration) {
-        guard var queue = waiters[configuration], !queue.isEmpty else { return }
+        guard var queue = waiters[configuration.name], !queue.isEmpty else { return }
         let continuation = queue.removeFirst()
-        waiters[configuration] = queue
+        waiters[configuration.name] = queue
         continuation.resume()
     }
 

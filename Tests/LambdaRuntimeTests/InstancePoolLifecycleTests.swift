@@ -149,6 +149,29 @@ struct InstancePoolLifecycleTests {
         for pid in startedPids(code) { #expect(!processIsAlive(pid)) }
     }
 
+    @Test func theLimitHoldsAcrossAFunctionsConfigurations() async throws {
+        let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger, maxInstancesPerFunction: 1)
+        let code = try pidFunction(delay: "1")
+        let old = makeConfiguration(code: code, environment: ["VERSION": "1"])
+        var new = old
+        new.environment["VERSION"] = "2"
+        let first = Task { try await pool.invoke(old, InvocationRequest(payload: [])) }
+        #expect(try await eventually { startedPids(code).count == 1 })
+        // Renewed credentials or variables make a new configuration of the same function: it waits for the old
+        // instance instead of starting a second one, then retires it and starts its own.
+        let second = Task { try await pool.invoke(new, InvocationRequest(payload: [])) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(startedPids(code).count == 1)
+        let (a, b) = try await (first.value, second.value)
+        #expect(a.errorType == nil && b.errorType == nil)
+        #expect(a.payloadText != b.payloadText)
+        #expect(await pool.instanceCount(old) == 0)
+        #expect(await pool.instanceCount(new) == 1)
+        #expect(try await eventually { !processIsAlive(Int32(a.payloadText) ?? 0) })
+        await pool.shutdown()
+        #expect(!processIsAlive(Int32(b.payloadText) ?? 0))
+    }
+
     @Test func aTimedOutInstanceIsKilledAndReplaced() async throws {
         let code = try makeProvidedFunction(
             """
