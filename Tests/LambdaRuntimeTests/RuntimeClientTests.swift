@@ -281,6 +281,34 @@ struct RuntimeClientTests {
         #expect(result.logText.contains("[WARNING]\t"), "\(result.logText)")
     }
 
+    @Test func pythonJSONLogFormat() async throws {
+        guard let run = try await PythonFunction.start(
+            files: [
+                "app.py": """
+                import logging
+                logging.getLogger().setLevel(logging.INFO)
+                def handler(event, context):
+                    logging.getLogger("mine").info("structured %s", "hello", extra={"order": 7})
+                    raise KeyError("missing")
+                """
+            ],
+            environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"])
+        else { return }
+        defer { Task { await run.instance.shutdown() } }
+        let request = InvocationRequest(payload: Array("{}".utf8))
+        let result = try await run.instance.invoke(request)
+        #expect(result.errorType == "KeyError")
+        let records = result.logText.split(separator: "\n").compactMap { jsonObject(Array($0.utf8)) }
+        let info = try #require(records.first { $0["level"] as? String == "INFO" }, "\(result.logText)")
+        #expect(info["message"] as? String == "structured hello")
+        #expect(info["logger"] as? String == "mine")
+        #expect(info["requestId"] as? String == request.requestID)
+        #expect(info["order"] as? Int == 7)
+        let error = try #require(records.first { $0["level"] as? String == "ERROR" }, "\(result.logText)")
+        #expect(error["errorType"] as? String == "KeyError")
+        #expect(error["requestId"] as? String == request.requestID)
+    }
+
     @Test func pythonUnserializableResultIsAMarshalError() async throws {
         guard let run = try await PythonFunction.start(
             files: ["app.py": "def handler(event, context):\n    return {1, 2}\n"])
@@ -365,6 +393,22 @@ struct RuntimeClientTests {
         #expect(fields.count > 2 && fields[2] == "INFO")
         #expect(fields.count > 3 && fields[3] == "hello from console { a: 1 } \rsecond line")
         #expect(fields.first?.hasSuffix("Z") == true)
+    }
+
+    @Test func nodeJSONLogFormat() async throws {
+        guard let run = try await NodeFunction.start(
+            handler: "index.throws", files: NodeFunction.fixtures, environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"])
+        else { return }
+        defer { Task { await run.instance.shutdown() } }
+        let request = InvocationRequest(payload: Array("{}".utf8))
+        let result = try await run.instance.invoke(request)
+        #expect(result.errorType == "TypeError")
+        let records = result.logText.split(separator: "\n").compactMap { jsonObject(Array($0.utf8)) }
+        let error = try #require(records.first { $0["level"] as? String == "ERROR" }, "\(result.logText)")
+        #expect(error["requestId"] as? String == request.requestID)
+        let message = try #require(error["message"] as? [String: Any])
+        #expect(message["errorType"] as? String == "TypeError")
+        #expect(message["errorMessage"] as? String == "bad thing happened")
     }
 
     @Test func nodeThrownErrorHasTypeMessageAndTrace() async throws {
@@ -468,13 +512,14 @@ private struct RunningFunction {
 
 /// Starts `files` as a function of `runtime` with the installed bundled clients; nil when no interpreter is found.
 private func startWithBundledClients(
-    runtime: String, interpreter: String, handler: String, files: [String: String]
+    runtime: String, interpreter: String, handler: String, files: [String: String], environment: [String: String]
 ) async throws -> RunningFunction? {
     guard InterpreterLocator.find(interpreter, path: RuntimeClientTests.hostPath) != nil else { return nil }
     let code = try makeTemporaryDirectory("standin-client")
     for (path, text) in files { try writeFile(code, path, text) }
     let configuration = makeConfiguration(
-        code: code, runtime: runtime, handler: handler, timeout: .seconds(10), hostPath: RuntimeClientTests.hostPath)
+        code: code, runtime: runtime, handler: handler, timeout: .seconds(10), environment: environment,
+        hostPath: RuntimeClientTests.hostPath)
     let sink = CollectingLogSink()
     // The public entry point: the bundled clients are installed in the configuration's cache folder.
     let instance = try await FunctionInstance.start(configuration, logSink: sink, logger: quietLogger)
@@ -482,14 +527,20 @@ private func startWithBundledClients(
 }
 
 private enum PythonFunction {
-    static func start(handler: String = "app.handler", files: [String: String]) async throws -> RunningFunction? {
-        try await startWithBundledClients(runtime: "python3.11", interpreter: "python3", handler: handler, files: files)
+    static func start(
+        handler: String = "app.handler", files: [String: String], environment: [String: String] = [:]
+    ) async throws -> RunningFunction? {
+        try await startWithBundledClients(
+            runtime: "python3.11", interpreter: "python3", handler: handler, files: files, environment: environment)
     }
 }
 
 private enum NodeFunction {
-    static func start(handler: String, files: [String: String]) async throws -> RunningFunction? {
-        try await startWithBundledClients(runtime: "nodejs20.x", interpreter: "node", handler: handler, files: files)
+    static func start(
+        handler: String, files: [String: String], environment: [String: String] = [:]
+    ) async throws -> RunningFunction? {
+        try await startWithBundledClients(
+            runtime: "nodejs20.x", interpreter: "node", handler: handler, files: files, environment: environment)
     }
 
     /// One code folder with every handler style the Node.js tests use.

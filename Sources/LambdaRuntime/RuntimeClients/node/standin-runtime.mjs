@@ -105,9 +105,52 @@ function serialize(body) {
 
 const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 
+const JSON_LOGS = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+
+function jsonErrorReplacer(_, value) {
+  if (value instanceof Error) {
+    return Object.assign(
+      {
+        errorType: value?.constructor?.name ?? 'UnknownError',
+        errorMessage: value.message,
+        stackTrace: typeof value.stack === 'string' ? value.stack.split('\n') : value.stack,
+      },
+      value,
+    );
+  }
+  return value;
+}
+
+/** A log record in Lambda's JSON format (AWS_LAMBDA_LOG_FORMAT=JSON). */
+function formatJsonMessage(requestId, timestamp, level, messageParams) {
+  const result = { timestamp, level, requestId };
+  if (messageParams.length === 1) {
+    result.message = messageParams[0];
+    try {
+      return JSON.stringify(result, jsonErrorReplacer);
+    } catch (_) {
+      result.message = format(result.message);
+      return JSON.stringify(result);
+    }
+  }
+  result.message = format(...messageParams);
+  for (const param of messageParams) {
+    if (param instanceof Error) {
+      result.errorType = param?.constructor?.name ?? 'UnknownError';
+      result.errorMessage = param.message;
+      result.stackTrace = typeof param.stack === 'string' ? param.stack.split('\n') : [];
+      break;
+    }
+  }
+  return JSON.stringify(result);
+}
+
 function patchConsole() {
   const write = (level, message, params) => {
-    const line = `${new Date().toISOString()}\t${globalThis[REQUEST_ID]}\t${level}\t${format(message, ...params)}`;
+    const time = new Date().toISOString();
+    const line = JSON_LOGS
+      ? formatJsonMessage(globalThis[REQUEST_ID], time, level, [message, ...params])
+      : `${time}\t${globalThis[REQUEST_ID]}\t${level}\t${format(message, ...params)}`;
     process.stdout.write(line.replace(/\n/g, '\r') + '\n');
   };
   const levels = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
@@ -123,7 +166,11 @@ function patchConsole() {
 }
 
 function logError(message, err) {
-  console.error(message, toFormatted(intoError(err)));
+  if (JSON_LOGS) {
+    console.error(intoError(err));
+  } else {
+    console.error(message, toFormatted(intoError(err)));
+  }
 }
 
 // ---- the Runtime API over one keep-alive connection --------------------------------------------------------------

@@ -26,6 +26,7 @@ _LAMBDA_WARNING = (
 )
 
 _environ = os.environ
+_JSON_LOGS = (_environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
 _request_id = None  # the current invocation's id, for log lines
 _tenant_id = None
 
@@ -300,7 +301,12 @@ def _timestamp():
 
 
 def _log_error(error):
-    """Writes an error the way awslambdaric's text log sink does: one record, lines joined by \\r."""
+    """Writes an error the way awslambdaric's log sink does: one record, lines joined by \\r (or one JSON line)."""
+    if _JSON_LOGS:
+        record = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "ERROR"}
+        record.update(error)
+        _write_out(_dumps(record) + "\n")
+        return
     description = "[ERROR]"
     if error.get("errorType"):
         description += " " + error["errorType"]
@@ -328,7 +334,7 @@ _logging_ready = False
 
 
 def _setup_logging():
-    """Gives the root logger Lambda's handler and format: [LEVEL]\\t<time>\\t<request id>\\t<message>."""
+    """Gives the root logger Lambda's handler and format: [LEVEL]\\t<time>\\t<request id>\\t<message>, or JSON."""
     global _logging_ready
     if _logging_ready:
         return
@@ -350,14 +356,19 @@ def _setup_logging():
 
     logging.Formatter.converter = time.gmtime
     handler = LambdaLoggerHandler()
-    handler.setFormatter(
-        logging.Formatter(
-            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+    if _JSON_LOGS:
+        handler.setFormatter(_json_formatter(logging))
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+            )
         )
-    )
     handler.addFilter(LambdaLoggerFilter())
     root = logging.getLogger()
     level = (_environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+    if level == "TRACE":
+        level = "DEBUG"
     if level in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         root.setLevel(level)
     elif level == "WARN":
@@ -365,6 +376,47 @@ def _setup_logging():
     elif level == "FATAL":
         root.setLevel("CRITICAL")
     root.addHandler(handler)
+
+
+_RESERVED_LOG_FIELDS = frozenset(
+    "name msg args levelname levelno pathname filename module exc_info exc_text stack_info lineno funcName created "
+    "msecs relativeCreated thread threadName processName process taskName aws_request_id tenant_id _frame_type".split()
+)
+
+
+def _json_formatter(logging):
+    """awslambdaric's JsonFormatter (AWS_LAMBDA_LOG_FORMAT=JSON)."""
+    import json
+    import traceback
+
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+    class JsonFormatter(logging.Formatter):
+        def format(self, record):
+            record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+            record.levelname = logging.getLevelName(record.levelno)
+            exc_info = record.exc_info
+            result = {
+                "timestamp": self.formatTime(record, "%Y-%m-%dT%H:%M:%SZ"),
+                "level": record.levelname,
+                "message": record.msg if isinstance(record.msg, dict) and not record.args else record.getMessage(),
+                "logger": record.name,
+                "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
+                "errorType": exc_info[0].__name__ if exc_info else None,
+                "errorMessage": str(exc_info[1]) if exc_info else None,
+                "requestId": getattr(record, "aws_request_id", None),
+                "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc_info else None,
+            }
+            if getattr(record, "tenant_id", None) is not None:
+                result["tenantId"] = record.tenant_id
+            result.update(
+                (key, value)
+                for key, value in record.__dict__.items()
+                if key not in _RESERVED_LOG_FIELDS and key not in result
+            )
+            return encode({k: v for k, v in result.items() if v is not None}) + "\n"
+
+    return JsonFormatter()
 
 
 class _LoggingImportHook:
@@ -555,7 +607,17 @@ def _handler_from(handler):
 # --- the loop ---------------------------------------------------------------------------------------------------------
 
 def _init_failed(api, error):
-    _write_out("[WARNING]\t%s\t\t%s\n" % (_timestamp(), _LAMBDA_WARNING))
+    if _JSON_LOGS:
+        warning = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "level": "WARNING",
+            "message": _LAMBDA_WARNING,
+            "logger": "root",
+            "requestId": "",
+        }
+        _write_out(_dumps(warning) + "\n")
+    else:
+        _write_out("[WARNING]\t%s\t\t%s\n" % (_timestamp(), _LAMBDA_WARNING))
     _log_error(error)
     api.post(_API + "/init/error", _dumps(error).encode("utf-8"), error["errorType"])
     sys.exit(1)
