@@ -17,6 +17,7 @@ public struct InvokeAPIRequest: Sendable, Equatable {
     public var name: String
     /// `:qualifier` or `?Qualifier=`; nil for `$LATEST`.
     public var qualifier: String?
+    /// `X-Amz-Invocation-Type` (default `RequestResponse`).
     public var invocationType: InvocationType
     /// `X-Amz-Log-Type: Tail`.
     public var tailLog: Bool
@@ -116,8 +117,11 @@ public struct InvokeAPIRequest: Sendable, Equatable {
 
 /// An error answer of the Invoke API: HTTP status, `x-amzn-ErrorType`, and `{"Type":"User","Message":...}`.
 public struct InvokeAPIError: Error, Sendable, Equatable {
+    /// The HTTP status.
     public var status: Int
+    /// `x-amzn-ErrorType`: the exception name SDKs surface as the error code.
     public var type: String
+    /// The `Message` of the body.
     public var message: String
     /// `User` for the caller's mistakes, `Service` for ours.
     public var fault: String

@@ -11,10 +11,14 @@ import NIOCore
 /// `Event` answers 202 and runs the function in the background, `DryRun` answers 204. Errors are Lambda's:
 /// status, `x-amzn-ErrorType` and `{"Type","Message"}`.
 public struct InvokeAPIServer: Sendable {
+    /// The project's functions, run through the warm pool.
     public var functions: LocalFunctions
+    /// The region in ARNs of error messages.
     public var region: String
+    /// Receives one access-log line per request (`POST invoke NAME STATUS MS ms`).
     public var accessLog: @Sendable (String) -> Void
 
+    /// Creates the server's request handling; ``application(host:port:background:onRunning:)`` serves it.
     public init(functions: LocalFunctions, region: String, accessLog: @escaping @Sendable (String) -> Void) {
         self.functions = functions
         self.region = region
@@ -141,6 +145,7 @@ public struct InvokeAPIServer: Sendable {
 public actor BackgroundInvocations {
     private var tasks: [UUID: Task<Void, Never>] = [:]
 
+    /// Creates an empty set.
     public init() {}
 
     /// Starts `work` in the background.
