@@ -72,9 +72,9 @@ public struct CommonOptions: Sendable {
     /// (`$XDG_CACHE_HOME/standin`, else `~/.cache/standin`).
     public var cacheDirectory: URL {
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
-            return URL(fileURLWithPath: xdg).appendingPathComponent("standin")
+            return URL(fileURLWithPath: xdg).appendingPathComponent("standin", isDirectory: true)
         }
         let home = environment["HOME"] ?? NSTemporaryDirectory()
-        return URL(fileURLWithPath: home).appendingPathComponent(".cache/standin")
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/standin", isDirectory: true)
     }
 }
