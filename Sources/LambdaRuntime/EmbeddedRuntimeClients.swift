@@ -722,7 +722,8 @@ def main():
     while True:
         status, headers, body = api.request("GET", _NEXT)
         if status != 200:
-            _write_out("standin runtime: /next returned %d\n" % status)
+            if status != 500:  # 500: the instance is being stopped; nothing to say
+                _write_out("standin runtime: /next returned %d\n" % status)
             _gone()
         _invoke(api, handler, headers, body)
 
@@ -1046,7 +1047,8 @@ class RuntimeAPI {
   async next() {
     const response = await this.request('GET', `${API}/invocation/next`);
     if (response.status !== 200) {
-      process.stdout.write(`standin runtime: /next returned ${response.status}\n`);
+      // 500: the instance is being stopped; nothing to say.
+      if (response.status !== 500) process.stdout.write(`standin runtime: /next returned ${response.status}\n`);
       gone();
     }
     return response;
@@ -1477,5 +1479,5 @@ main();
 """#
 
     /// The SHA-256 of both files (Python, then Node.js): the folder they are installed in.
-    static let version = "e6a453fbf16b448f83eb138aacf74f4f1ec38bef4e333f29d7db4e5ca820bb65"
+    static let version = "5a163065d191b0fad863415984127fddb32804e66b9f9768b156b99b1e41cc4b"
 }

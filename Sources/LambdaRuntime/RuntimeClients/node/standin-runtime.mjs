@@ -310,7 +310,8 @@ class RuntimeAPI {
   async next() {
     const response = await this.request('GET', `${API}/invocation/next`);
     if (response.status !== 200) {
-      process.stdout.write(`standin runtime: /next returned ${response.status}\n`);
+      // 500: the instance is being stopped; nothing to say.
+      if (response.status !== 500) process.stdout.write(`standin runtime: /next returned ${response.status}\n`);
       gone();
     }
     return response;

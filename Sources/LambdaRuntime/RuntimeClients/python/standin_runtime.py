@@ -715,7 +715,8 @@ def main():
     while True:
         status, headers, body = api.request("GET", _NEXT)
         if status != 200:
-            _write_out("standin runtime: /next returned %d\n" % status)
+            if status != 500:  # 500: the instance is being stopped; nothing to say
+                _write_out("standin runtime: /next returned %d\n" % status)
             _gone()
         _invoke(api, handler, headers, body)
 
