@@ -56,7 +56,9 @@ struct FunctionURL: Sendable, Equatable {
     /// `AllowCredentials`); serverless `cors: true` allows any origin.
     static func cors(_ value: JSONValue?) -> CORSConfiguration? {
         guard let value, value != .null, value != .bool(false) else { return nil }
-        if value == .bool(true) { return CORSConfiguration(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]) }
+        if value == .bool(true) {
+            return CORSConfiguration(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"])
+        }
         func list(_ keys: String...) -> [String]? {
             for key in keys {
                 if let array = value[key]?.arrayValue { return array.compactMap(\.scalarString) }

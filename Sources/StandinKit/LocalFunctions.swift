@@ -70,7 +70,8 @@ public actor LocalFunctions: FunctionInvoking {
                 credentials: identity.credentials, accountID: identity.accountID, configuration: configuration)
         }
         if let previous = credentialsInUse[function.functionName], previous != identity.credentials {
-            logger.debug("credentials renewed; retiring warm instances", metadata: ["function": "\(function.logicalID)"])
+            logger.debug(
+                "credentials renewed; retiring warm instances", metadata: ["function": "\(function.logicalID)"])
             await pool.invalidate(functionNamed: function.functionName)
         }
         credentialsInUse[function.functionName] = identity.credentials

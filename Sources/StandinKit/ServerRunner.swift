@@ -118,7 +118,9 @@ public enum ServerRunner {
                         return served
                     }
                     if newRoutes != previous {
-                        printBanner("standin: routes reloaded", table: routeTable(newRoutes, host: server.host, port: boundPort.withLock { $0 }))
+                        let port = boundPort.withLock { $0 }
+                        printBanner(
+                            "standin: routes reloaded", table: routeTable(newRoutes, host: server.host, port: port))
                     }
                 } catch {
                     printNote("\(error) (keeping the previous routes)")
@@ -145,7 +147,8 @@ public enum ServerRunner {
                     + session.project.functions.map { [$0.logicalID, $0.functionName, $0.runtime ?? "-"] }
                 printBanner(
                     "standin start-lambda: Lambda Invoke API on http://\(server.host):\(port)\n"
-                        + "  aws lambda invoke --endpoint-url http://\(server.host):\(port) --function-name NAME out.json",
+                        + "  aws lambda invoke --endpoint-url http://\(server.host):\(port) "
+                        + "--function-name NAME out.json",
                     table: ProjectListing.table(rows))
                 await server.onRunning(port)
             })
@@ -254,8 +257,8 @@ public enum ServerRunner {
         if let flag { return URL(fileURLWithPath: flag).standardizedFileURL }
         let candidate = project.templateURL.deletingLastPathComponent().appendingPathComponent("public")
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? candidate : nil
+        let exists = FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory)
+        return exists && isDirectory.boolValue ? candidate : nil
     }
 
     /// A ProjectModel route as the gateway serves it.

@@ -32,7 +32,7 @@ final class StartAPIServer {
         while urlPort == port { urlPort = freeLoopbackPort() }
         functionURLPort = urlPort
         stderrURL = root.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         logFile = logToFile ? root.appendingPathComponent("standin.log") : nil
         let cli = try StandinCLI()
         process = Process()
@@ -149,7 +149,9 @@ func curl(
     if let body { arguments += ["--data-binary", body] }
     arguments.append(url)
     let result = try runProcess("/usr/bin/env", ["curl"] + arguments, timeout: TimeInterval(timeout + 10))
-    guard result.status == 0 else { throw TestSupportError("curl \(url) failed: \(result.status) \(result.stderrText)") }
+    guard result.status == 0 else {
+        throw TestSupportError("curl \(url) failed: \(result.status) \(result.stderrText)")
+    }
     return try parseReply(result.stdout)
 }
 
