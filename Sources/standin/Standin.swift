@@ -11,7 +11,7 @@ struct Standin: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Invoke.self, StartAPI.self, StartLambda.self, ListFunctions.self, GenerateEvent.self, Validate.self,
-            Init.self, Whoami.self, Env.self, Exec.self,
+            Init.self, Whoami.self, Env.self, Exec.self, BenchFloor.self,
         ]
     )
 
