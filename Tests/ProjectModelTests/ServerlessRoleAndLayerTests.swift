@@ -335,7 +335,9 @@ struct ServerlessAPITests {
 
             """
         let workspace = try Workspace(yaml, name: "serverless.yml")
-        let project = try workspace.load(region: "ap-southeast-2")
+        // `--region ap-southeast-2`: ${opt:region} and the region; without --region, ${opt:region} is an error.
+        let project = try workspace.load(region: "ap-southeast-2", regionOption: "ap-southeast-2")
+        #expect(workspace.loadError()?.message.contains("--region was not given") == true)
         let function = try #require(project.function(named: "legacy-dev-fn"))
         #expect(project.serviceName == "legacy")
         #expect(function.environment == ["REGION": "ap-southeast-2", "OPT_REGION": "ap-southeast-2"])

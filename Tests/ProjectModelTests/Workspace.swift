@@ -18,17 +18,18 @@ struct Workspace {
     func load(
         overrides: [String: String] = [:],
         region: String = "us-east-1",
+        regionOption: String? = nil,
         templatePath: String? = nil
     ) throws(ProjectError) -> Project {
-        try ProjectLoader.load(
-            ProjectLoadOptions(
-                workingDirectory: directory,
-                templatePath: templatePath,
-                parameterOverrides: overrides,
-                region: region,
-                cacheDirectory: directory.appendingPathComponent(".cache")
-            )
+        var options = ProjectLoadOptions(
+            workingDirectory: directory,
+            templatePath: templatePath,
+            parameterOverrides: overrides,
+            region: region,
+            cacheDirectory: directory.appendingPathComponent(".cache")
         )
+        options.regionOption = regionOption
+        return try ProjectLoader.load(options)
     }
 
     /// The error loading gives, or nil when it loads.
