@@ -212,7 +212,7 @@ def build_standin():
     newest = max((os.path.getmtime(p) for p in sources), default=0)
     if not os.path.exists(binary) or os.path.getmtime(binary) < newest:
         log("building standin in release (swift build -c release --product standin) ...")
-        subprocess.run(["swift", "build", "-c", "release", "--product", "standin"], cwd=ROOT, check=True,
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "standin"], cwd=ROOT, check=True,
                        timeout=3600)
     return binary
 
