@@ -211,9 +211,9 @@ def build_standin():
     sources = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(ROOT, "Sources")) for f in fs]
     newest = max((os.path.getmtime(p) for p in sources), default=0)
     if not os.path.exists(binary) or os.path.getmtime(binary) < newest:
-        log("building standin in release (swift build -c release --product standin) ...")
-        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "standin"], cwd=ROOT, check=True,
-                       timeout=3600)
+        log("building standin in release (swift build -c release --static-swift-stdlib --product standin) ...")
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "standin"],
+                       cwd=ROOT, check=True, timeout=3600)
     return binary
 
 
