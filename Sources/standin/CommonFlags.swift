@@ -90,6 +90,19 @@ struct RunFlags: ParsableArguments {
     }
 }
 
+/// The options of a command: its flag groups applied in order, then samconfig for what they left unset.
+/// - Parameter samconfigCommand: SAM's section name for the command (`local_invoke`, `validate`, ...).
+func commonOptions(
+    _ project: ProjectFlags, _ run: RunFlags? = nil, _ credentials: CredentialFlags? = nil, samconfigCommand: String
+) async throws -> CommonOptions {
+    var options = CommonOptions()
+    project.apply(to: &options)
+    run?.apply(to: &options)
+    credentials?.apply(to: &options)
+    try await runReportingErrors { try options.applySAMConfig(command: samconfigCommand) }
+    return options
+}
+
 /// Runs a kit call, turning a `StandinError` into its message on standard error and its exit status.
 func runReportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {

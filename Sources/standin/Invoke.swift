@@ -34,11 +34,7 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        runFlags.apply(to: &options)
-        credentials.apply(to: &options)
-        try await runReportingErrors { try options.applySAMConfig(command: "local_invoke") }
+        let options = try await commonOptions(project, runFlags, credentials, samconfigCommand: "local_invoke")
         let input: EventInput =
             if let data { .inline(data) } else if event == "-" { .standardInput } else if let event { .file(event) } else {
                 .automatic

@@ -18,10 +18,8 @@ struct ListFunctions: AsyncParsableCommand {
     var region: String?
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        options.region = region
-        try await runReportingErrors { try options.applySAMConfig(command: "list") }
+        var options = try await commonOptions(project, samconfigCommand: "list")
+        if let region { options.region = region }
         let session = try await runReportingErrors {
             try Session.open(options, region: IdentityBroker(options: options).region)
         }
@@ -61,10 +59,7 @@ struct Whoami: AsyncParsableCommand {
     @OptionGroup var credentials: CredentialFlags
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        credentials.apply(to: &options)
-        try await runReportingErrors { try options.applySAMConfig(command: "whoami") }
+        let options = try await commonOptions(project, nil, credentials, samconfigCommand: "whoami")
         let text = try await runReportingErrors { try await IdentityCommands.whoami(options: options, function: function) }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -86,11 +81,7 @@ struct Env: AsyncParsableCommand {
     @OptionGroup var credentials: CredentialFlags
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        runFlags.apply(to: &options)
-        credentials.apply(to: &options)
-        try await runReportingErrors { try options.applySAMConfig(command: "env") }
+        let options = try await commonOptions(project, runFlags, credentials, samconfigCommand: "env")
         let variables = try await runReportingErrors {
             try await IdentityCommands.functionVariables(options: options, function: function)
         }
@@ -116,11 +107,7 @@ struct Exec: AsyncParsableCommand {
     @OptionGroup var credentials: CredentialFlags
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        runFlags.apply(to: &options)
-        credentials.apply(to: &options)
-        try await runReportingErrors { try options.applySAMConfig(command: "exec") }
+        let options = try await commonOptions(project, runFlags, credentials, samconfigCommand: "exec")
         try await runReportingErrors {
             try await IdentityCommands.exec(options: options, function: function, command: command)
         }

@@ -55,11 +55,7 @@ struct StartAPI: AsyncParsableCommand {
     @OptionGroup var credentials: CredentialFlags
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        runFlags.apply(to: &options)
-        credentials.apply(to: &options)
-        try await runReportingErrors { try options.applySAMConfig(command: "local_start_api") }
+        let options = try await commonOptions(project, runFlags, credentials, samconfigCommand: "local_start_api")
         var serverOptions = try server.serverOptions(defaultPort: 3000)
         serverOptions.staticDirectory = staticDir
         serverOptions.functionURLPort = functionURLPort
@@ -79,11 +75,7 @@ struct StartLambda: AsyncParsableCommand {
     @OptionGroup var credentials: CredentialFlags
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        runFlags.apply(to: &options)
-        credentials.apply(to: &options)
-        try await runReportingErrors { try options.applySAMConfig(command: "local_start_lambda") }
+        let options = try await commonOptions(project, runFlags, credentials, samconfigCommand: "local_start_lambda")
         let serverOptions = try server.serverOptions(defaultPort: 3001)
         try await runReportingErrors { try await ServerRunner.startLambda(options: options, server: serverOptions) }
     }

@@ -18,10 +18,8 @@ struct Validate: AsyncParsableCommand {
     var region: String?
 
     func run() async throws {
-        var options = CommonOptions()
-        project.apply(to: &options)
-        options.region = region
-        try await runReportingErrors { try options.applySAMConfig(command: "validate") }
+        var options = try await commonOptions(project, samconfigCommand: "validate")
+        if let region { options.region = region }
         let outcome = try await runReportingErrors { try ValidateRunner.run(options: options, json: output == .json) }
         FileHandle.standardOutput.write(Data(outcome.text.utf8))
         if outcome.hasErrors { throw ExitCode(1) }
