@@ -69,6 +69,22 @@ struct SAMConfigTests {
         #expect(options.envVarsFile == "env.json")
     }
 
+    @Test("per-function roles kept in samconfig become --role Function=ARN")
+    func roles() throws {
+        let dir = try makeTemporaryDirectory()
+        try writeFile(dir, "samconfig.toml", """
+            [default.global.parameters]
+            role = ["Orders=arn:aws:iam::123456789012:role/orders", "Billing=arn:aws:iam::123456789012:role/billing"]
+            """)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        try options.applySAMConfig(command: "local_invoke")
+        let flags = try RoleFlags(options.roles)
+        #expect(flags.perFunction == [
+            "Orders": "arn:aws:iam::123456789012:role/orders", "Billing": "arn:aws:iam::123456789012:role/billing",
+        ])
+        #expect(flags.forAll == nil)
+    }
+
     @Test("a TOML syntax error names file, line and column")
     func syntaxError() throws {
         let dir = try makeTemporaryDirectory()
