@@ -287,10 +287,7 @@ final class DebugRun {
     /// The function's code folder.
     let code: URL
     private let folder: URL
-    private let process: Process
-    private let stdoutURL: URL
-    private let stderrURL: URL
-    private var finished = false
+    private let process: StandinServerProcess
 
     /// Writes the project and starts `standin invoke` with `pathPrefix` first on PATH.
     init(
@@ -318,25 +315,13 @@ final class DebugRun {
         if let pathPrefix { cli.environment["PATH"] = pathPrefix + ":" + (cli.environment["PATH"] ?? "/usr/bin:/bin") }
         cli.environment.merge(extraEnvironment) { $1 }
         self.cli = cli
-        stdoutURL = folder.appendingPathComponent("stdout")
-        stderrURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process = Process()
-        process.executableURL = TestPaths.standinBinary
-        process.arguments = [
-            "invoke", name, "-e", "event.json", "--debug-port", "\(port)", "--no-assume-role", "--region", "us-east-1",
-        ]
-        process.environment = cli.environment
-        process.currentDirectoryURL = folder
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { _ = interrupt() }
+        process = try StandinServerProcess(
+            [
+                "invoke", name, "-e", "event.json", "--debug-port", "\(port)", "--no-assume-role",
+                "--region", "us-east-1",
+            ],
+            in: folder, environment: cli.environment, stderrFile: folder.appendingPathComponent("stderr"),
+            stdoutFile: folder.appendingPathComponent("stdout"), stopTimeout: 20)
     }
 
     private static func writeFunction(_ runtime: Runtime, in code: URL) throws -> (String, String) {
@@ -388,26 +373,18 @@ final class DebugRun {
 
     var isRunning: Bool { process.isRunning }
 
-    var stdout: Data { (try? Data(contentsOf: stdoutURL)) ?? Data() }
+    var stdout: Data { process.stdout }
 
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stderr: String { process.stderr }
 
     /// Waits (bounded) for standin to exit; its status, or nil when it had to be killed.
     func waitForExit(timeout: TimeInterval = 60) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
+        process.waitForExit(timeout: timeout)
     }
 
     /// Sends SIGINT and waits (bounded) for the exit.
     func interrupt(timeout: TimeInterval = 20) -> Int32? {
-        if process.isRunning { kill(process.processIdentifier, SIGINT) }
-        return waitForExit(timeout: timeout)
+        process.stop(timeout: timeout)
     }
 
     /// The function's processes still alive after `seconds` at most: anything running the runtime clients from this

@@ -42,29 +42,13 @@ struct InitTests {
         let created = try cli.run(["init", "--runtime", "python3.12", "--name", "api", "--output-dir", parent.path])
         #expect(created.status == 0, "\(created.stderrText)")
         let project = parent.appendingPathComponent("api")
-        let port = freeLoopbackPort()
-        var urlPort = freeLoopbackPort()
-        while urlPort == port { urlPort = freeLoopbackPort() }
-        let server = Process()
-        server.executableURL = TestPaths.standinBinary
-        server.arguments = [
-            "start-api", "--port", String(port), "--function-url-port", String(urlPort), "--no-watch",
-        ]
-        server.currentDirectoryURL = project
-        server.environment = cli.environment
-        server.standardInput = FileHandle.nullDevice
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            // SIGINT lets standin stop its function processes; bounded, then killed.
-            kill(server.processIdentifier, SIGINT)
-            let deadline = Date().addingTimeInterval(20)
-            while server.isRunning && Date() < deadline { usleep(20_000) }
-            if server.isRunning { kill(server.processIdentifier, SIGKILL) }
-            server.waitUntilExit()
-        }
-        try waitForPort(port, timeout: 60)
+        let (port, urlPort) = twoFreeLoopbackPorts()
+        // SIGINT lets standin stop its function processes; bounded, then killed.
+        let server = try StandinServerProcess(
+            ["start-api", "--port", String(port), "--function-url-port", String(urlPort), "--no-watch"],
+            in: project, environment: cli.environment, stderrFile: parent.appendingPathComponent("stderr.log"))
+        defer { server.stop(timeout: 20) }
+        try server.waitUntilListening([(port, 60)], what: "start-api")
         let curl = try runProcess("curl", ["-sS", "--max-time", "60", "http://127.0.0.1:\(port)/hello?name=api"])
         #expect(curl.status == 0, "\(curl.stderrText)")
         #expect(jsonObject(curl.stdout)?["message"] as? String == "Hello, api!", "\(curl.stdoutText)")

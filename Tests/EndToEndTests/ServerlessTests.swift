@@ -287,44 +287,26 @@ struct ServerlessTests {
 /// `standin start-api` / `start-lambda` on a free loopback port, stopped with SIGINT (bounded, then killed).
 final class ServerlessServer {
     let port: Int
-    private let process = Process()
-    private let stderrURL: URL
+    private let server: StandinServerProcess
 
     /// Starts `arguments` (a server command and its flags) in `directory` and waits until it listens.
     init(_ arguments: [String], in directory: URL) throws {
-        port = freeLoopbackPort()
-        var urlPort = freeLoopbackPort()
-        while urlPort == port { urlPort = freeLoopbackPort() }
+        let urlPort: Int
+        (port, urlPort) = twoFreeLoopbackPorts()
         let extra = arguments.first == "start-api" ? ["--function-url-port", String(urlPort)] : []
-        stderrURL = try makeTemporaryDirectory("serverless-server").appendingPathComponent("stderr.log")
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = TestPaths.standinBinary
-        process.arguments = arguments + ["--port", String(port), "--no-watch", "--no-assume-role"] + extra
-        process.currentDirectoryURL = directory
-        process.environment = try StandinCLI().environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        do {
-            try waitForPort(port, timeout: 60)
-        } catch {
-            stop()
-            throw TestSupportError("\(arguments.joined(separator: " ")) did not listen: \(stderr)")
-        }
+        server = try StandinServerProcess(
+            arguments + ["--port", String(port), "--no-watch", "--no-assume-role"] + extra, in: directory,
+            environment: try StandinCLI().environment,
+            stderrFile: try makeTemporaryDirectory("serverless-server").appendingPathComponent("stderr.log"))
+        try server.waitUntilListening([(port, 60)], what: arguments.joined(separator: " "))
     }
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// What the server wrote to standard error so far.
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stderr: String { server.stderr }
 
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGINT)
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        server.stop(timeout: 20)
     }
 }

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A running `standin start-api` on free loopback ports, over a private copy of the `startapi-app` fixture.
 final class StartAPIServer {
     let app: URL
@@ -13,58 +9,29 @@ final class StartAPIServer {
     let functionURLPort: Int
     let marker: String
     let logFile: URL?
-    private let process: Process
-    private let stderrURL: URL
-    private var stopped = false
+    private let fixture: MarkedFixture
+    private let server: StandinServerProcess
 
     /// Copies the fixture (with a unique marker in every function's environment) and starts the server.
     init(extraArguments: [String] = [], logToFile: Bool = false) throws {
-        let root = try makeTemporaryDirectory("startapi")
-        app = root.appendingPathComponent("app")
-        try FileManager.default.copyItem(at: TestPaths.fixture("EndToEndTests", "startapi-app"), to: app)
-        marker = UUID().uuidString
-        let templateURL = app.appendingPathComponent("template.yaml")
-        let template = try String(contentsOf: templateURL, encoding: .utf8)
-        try template.replacingOccurrences(of: "@MARKER@", with: marker).write(
-            to: templateURL, atomically: true, encoding: .utf8)
-        port = freeLoopbackPort()
-        var urlPort = freeLoopbackPort()
-        while urlPort == port { urlPort = freeLoopbackPort() }
-        functionURLPort = urlPort
-        stderrURL = root.appendingPathComponent("stderr.log")
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        logFile = logToFile ? root.appendingPathComponent("standin.log") : nil
-        let cli = try StandinCLI()
-        process = Process()
-        process.executableURL = TestPaths.standinBinary
-        process.arguments =
+        fixture = try MarkedFixture("startapi-app", temporaryPrefix: "startapi")
+        app = fixture.app
+        marker = fixture.marker
+        (port, functionURLPort) = twoFreeLoopbackPorts()
+        logFile = logToFile ? fixture.root.appendingPathComponent("standin.log") : nil
+        let arguments =
             [
                 "start-api", "--port", "\(port)", "--function-url-port", "\(functionURLPort)", "--no-assume-role",
                 "--region", "us-east-1",
             ] + (logFile.map { ["--log-file", $0.path] } ?? []) + extraArguments
-        process.environment = cli.environment
-        process.currentDirectoryURL = app
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        do {
-            try waitForPort(port, timeout: 60)
-            try waitForPort(functionURLPort, timeout: 30)
-        } catch {
-            _ = stop()
-            throw TestSupportError("start-api did not listen: \(stderr)")
-        }
-    }
-
-    deinit {
-        if !stopped { _ = stop() }
+        server = try StandinServerProcess(
+            arguments, in: app, environment: try StandinCLI().environment,
+            stderrFile: fixture.root.appendingPathComponent("stderr.log"), stopTimeout: 20)
+        try server.waitUntilListening([(port, 60), (functionURLPort, 30)], what: "start-api")
     }
 
     /// What the server wrote to stderr so far.
-    var stderr: String {
-        (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-    }
+    var stderr: String { server.stderr }
 
     /// The `--log-file` contents (or stderr when there is none).
     var log: String {
@@ -77,50 +44,18 @@ final class StartAPIServer {
     /// Sends SIGINT and waits (bounded) for the exit; returns the exit status (nil: it had to be killed).
     @discardableResult
     func stop(timeout: TimeInterval = 20) -> Int32? {
-        stopped = true
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, SIGINT)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
+        server.stop(timeout: timeout)
     }
 
     /// Live processes whose environment carries this server's marker (its function instances, and their watchdogs
     /// unless `instancesOnly`).
     func functionProcesses(instancesOnly: Bool = false) -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        let needle = Array("STANDIN_E2E_MARKER=\(marker)".utf8)
-        return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry), processIsAlive(pid),
-                let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ")
-            else { return nil }
-            if instancesOnly, let line = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                String(decoding: line, as: UTF8.self).contains("standin-watchdog")
-            {
-                return nil
-            }
-            let bytes = [UInt8](environ)
-            guard bytes.count >= needle.count else { return nil }
-            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-                if Array(bytes[start..<(start + needle.count)]) == needle { return pid }
-            }
-            return nil
-        }
+        fixture.processes(instancesOnly: instancesOnly)
     }
 
     /// Polls (bounded) until `condition` holds.
     func eventually(timeout: TimeInterval = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(200_000)
-        }
-        return try condition()
+        try pollUntil(timeout: timeout, interval: 0.2, condition)
     }
 }
 

@@ -13,94 +13,46 @@ final class StartLambdaServer {
     let port: Int
     /// A unique value in every function's environment (`STANDIN_E2E_MARKER`), to find this server's processes.
     let marker: String
-    private let process: Process
-    private let stderrURL: URL
-    private var stopped = false
+    private let fixture: MarkedFixture
+    private let server: StandinServerProcess
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// Copies the fixture and starts the server; returns once it accepts connections.
     init(extraArguments: [String] = []) throws {
-        root = try makeTemporaryDirectory("startlambda")
-        app = root.appendingPathComponent("app")
-        try FileManager.default.copyItem(at: TestPaths.fixture("EndToEndTests", "startlambda-app"), to: app)
-        marker = UUID().uuidString
-        let templateURL = app.appendingPathComponent("template.yaml")
-        let template = try String(contentsOf: templateURL, encoding: .utf8)
-        try template.replacingOccurrences(of: "@MARKER@", with: marker).write(
-            to: templateURL, atomically: true, encoding: .utf8)
+        let fixture = try MarkedFixture("startlambda-app", temporaryPrefix: "startlambda")
+        self.fixture = fixture
+        root = fixture.root
+        app = fixture.app
+        marker = fixture.marker
         port = freeLoopbackPort()
-        stderrURL = root.appendingPathComponent("stderr.log")
-        guard FileManager.default.createFile(atPath: stderrURL.path, contents: nil) else {
-            throw TestSupportError("cannot create \(stderrURL.path)")
-        }
-        let cli = try StandinCLI()
-        process = Process()
-        process.executableURL = TestPaths.standinBinary
-        process.arguments =
+        server = try StandinServerProcess(
             ["start-lambda", "--port", "\(port)", "--no-assume-role", "--region", "us-east-1", "--no-watch"]
-            + extraArguments
-        process.environment = cli.environment
-        process.currentDirectoryURL = app
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        do {
-            try waitForPort(port, timeout: 60)
-        } catch {
-            _ = stop()
-            throw TestSupportError("start-lambda did not listen: \(stderr)")
-        }
-    }
-
-    deinit {
-        if !stopped { _ = stop() }
+                + extraArguments,
+            in: app, environment: try StandinCLI().environment,
+            stderrFile: root.appendingPathComponent("stderr.log"), stopTimeout: 30,
+            onKill: { for pid in fixture.processes() { kill(pid, SIGKILL) } })
+        try server.waitUntilListening([(port, 60)], what: "start-lambda")
     }
 
     /// What the server wrote to stderr so far (its banner, access log and the functions' logs).
-    var stderr: String {
-        (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-    }
+    var stderr: String { server.stderr }
 
-    /// Sends SIGINT and waits (bounded) for the exit; returns the exit status (nil: it had to be killed).
+    /// Sends SIGINT and waits (bounded) for the exit; returns the exit status (nil: it had to be killed, and so
+    /// were its function instances).
     @discardableResult
     func stop(timeout: TimeInterval = 30) -> Int32? {
-        stopped = true
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, SIGINT)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            for pid in functionProcesses() { kill(pid, SIGKILL) }
-            return nil
-        }
-        return process.terminationStatus
+        server.stop(timeout: timeout)
     }
 
     /// Live processes whose environment carries this server's marker: its function instances.
     func functionProcesses() -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        let needle = Data("STANDIN_E2E_MARKER=\(marker)".utf8)
-        return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry), processIsAlive(pid),
-                let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                environ.range(of: needle) != nil
-            else { return nil }
-            return pid
-        }
+        fixture.processes()
     }
 
     /// Polls (bounded) until `condition` holds.
     func eventually(timeout: TimeInterval = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
+        try pollUntil(timeout: timeout, interval: 0.1, condition)
     }
 
     // MARK: Clients
