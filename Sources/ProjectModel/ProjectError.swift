@@ -66,16 +66,6 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible, Equatable 
 
     /// `file:line:col: path: message`.
     public var description: String {
-        var text = ""
-        if !file.isEmpty {
-            text += file
-            if let line {
-                text += ":\(line)"
-                if let column { text += ":\(column)" }
-            }
-            text += ": "
-        }
-        if let path, !path.isEmpty { text += "\(path): " }
-        return text + message
+        SourceLocation.describe(file: file, line: line, column: column, path: path, message: message)
     }
 }

@@ -17,3 +17,29 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     /// `file:line:column`.
     public var description: String { "\(file):\(line):\(column)" }
 }
+
+extension SourceLocation {
+    /// `file:line:col: label: path: message`, leaving out the parts that are not known (and the label when nil):
+    /// the one format of `ProjectError` and `Diagnostic` descriptions.
+    static func describe(
+        file: String,
+        line: Int?,
+        column: Int?,
+        label: String? = nil,
+        path: String?,
+        message: String
+    ) -> String {
+        var text = ""
+        if !file.isEmpty {
+            text += file
+            if let line {
+                text += ":\(line)"
+                if let column { text += ":\(column)" }
+            }
+            text += ": "
+        }
+        if let label { text += "\(label): " }
+        if let path, !path.isEmpty { text += "\(path): " }
+        return text + message
+    }
+}

@@ -245,15 +245,7 @@ struct SAMTemplateLoader {
                 )
             }
             hasServerless = hasServerless || type.hasPrefix("AWS::Serverless::")
-            resources.append(
-                TemplateResource(
-                    logicalID: entry.key,
-                    type: type,
-                    properties: properties?.isNull == true ? nil : properties,
-                    node: resource,
-                    condition: resource["Condition"]?.scalarText
-                )
-            )
+            resources.append(TemplateResource(logicalID: entry.key, type: type, node: resource))
         }
         // Resources the SAM transform adds, so that templates can refer to them.
         var implicit: [TemplateResource] = []
@@ -324,14 +316,12 @@ struct SAMTemplateLoader {
                 errors.append(error)
             }
         }
-        var values: [String: String] = [:]
-        for (name, parameter) in parameters { values[name] = parameter.value }
         let project = Project(
             templateURL: templateURL,
             format: .sam,
             functions: functions,
             routes: routes,
-            parameters: values
+            parameters: TemplateParameter.values(of: parameters)
         )
         return (project, errors)
     }
@@ -365,38 +355,19 @@ struct SAMTemplateLoader {
     }
 
     func integer(_ node: TemplateNode?) throws(ProjectError) -> Int? {
-        guard let node, let value = try resolver.resolve(node) else { return nil }
-        switch value {
-        case .number(let number):
-            if let integer = Int(exactly: number) { return integer }
-        case .string(let text):
-            if let integer = Int(text.trimmingCharacters(in: .whitespaces)) { return integer }
-        default: break
-        }
-        let shown = value.stringValue.map { "\"\($0)\"" } ?? value.scalarString ?? IntrinsicResolver.describe(value)
-        throw error(.invalidValue, node, "expected an integer, got \(shown)")
+        guard let node else { return nil }
+        return try resolver.integer(node)
     }
 
     func boolean(_ node: TemplateNode?) throws(ProjectError) -> Bool? {
-        guard let node, let value = try resolver.resolve(node) else { return nil }
-        switch value {
-        case .bool(let flag): return flag
-        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
-        default: throw error(.invalidValue, node, "expected true or false")
-        }
+        guard let node else { return nil }
+        return try resolver.boolean(node)
     }
 
+    /// A string or a list of strings.
     func stringList(_ node: TemplateNode?) throws(ProjectError) -> [String]? {
         guard let node else { return nil }
-        guard let value = try resolver.resolve(node) else { return nil }
-        if let text = value.stringValue { return [text] }
-        guard case .array(let items) = value else { throw error(.invalidValue, node, "expected a list of strings") }
-        var strings: [String] = []
-        for item in items {
-            guard let text = item.scalarString else { throw error(.invalidValue, node, "expected a list of strings") }
-            strings.append(text)
-        }
-        return strings
+        return try resolver.stringList(node, anyLoneScalar: false)
     }
 
     /// The template resource a `Ref` / `Fn::GetAtt` (possibly inside `Fn::If`) points at, if any.

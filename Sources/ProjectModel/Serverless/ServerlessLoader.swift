@@ -229,16 +229,7 @@ struct ServerlessLoader {
                     message: "a resource must be a map with a Type"
                 )
             }
-            let properties = entry.value["Properties"]
-            resources.append(
-                TemplateResource(
-                    logicalID: entry.key,
-                    type: type,
-                    properties: properties?.isNull == true ? nil : properties,
-                    node: entry.value,
-                    condition: entry.value["Condition"]?.scalarText
-                )
-            )
+            resources.append(TemplateResource(logicalID: entry.key, type: type, node: entry.value))
         }
         return resources
     }
@@ -407,14 +398,12 @@ struct ServerlessLoader {
                 errors.append(error)
             }
         }
-        var values: [String: String] = [:]
-        for (name, parameter) in parameters { values[name] = parameter.value }
         let project = Project(
             templateURL: templateURL,
             format: .serverless,
             functions: functions,
             routes: routes,
-            parameters: values,
+            parameters: TemplateParameter.values(of: parameters),
             serviceName: service,
             stage: stage,
             region: region
@@ -434,37 +423,18 @@ struct ServerlessLoader {
     }
 
     func integer(_ node: TemplateNode?) throws(ProjectError) -> Int? {
-        guard let node, !node.isNull, let value = try resolver.resolve(node) else { return nil }
-        switch value {
-        case .number(let number):
-            if let integer = Int(exactly: number) { return integer }
-        case .string(let text):
-            if let integer = Int(text.trimmingCharacters(in: .whitespaces)) { return integer }
-        default: break
-        }
-        let shown = value.stringValue.map { "\"\($0)\"" } ?? value.scalarString ?? IntrinsicResolver.describe(value)
-        throw error(.invalidValue, node, "expected an integer, got \(shown)")
+        guard let node, !node.isNull else { return nil }
+        return try resolver.integer(node)
     }
 
     func boolean(_ node: TemplateNode?) throws(ProjectError) -> Bool? {
-        guard let node, !node.isNull, let value = try resolver.resolve(node) else { return nil }
-        switch value {
-        case .bool(let flag): return flag
-        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
-        default: throw error(.invalidValue, node, "expected true or false")
-        }
+        guard let node, !node.isNull else { return nil }
+        return try resolver.boolean(node)
     }
 
-    /// A string or a list of strings.
+    /// A string, number, boolean or a list of them.
     func stringList(_ node: TemplateNode?) throws(ProjectError) -> [String]? {
-        guard let node, !node.isNull, let value = try resolver.resolve(node) else { return nil }
-        if let text = value.scalarString { return [text] }
-        guard case .array(let items) = value else { throw error(.invalidValue, node, "expected a list of strings") }
-        var strings: [String] = []
-        for item in items {
-            guard let text = item.scalarString else { throw error(.invalidValue, node, "expected a list of strings") }
-            strings.append(text)
-        }
-        return strings
+        guard let node, !node.isNull else { return nil }
+        return try resolver.stringList(node, anyLoneScalar: true)
     }
 }

@@ -86,6 +86,44 @@ final class IntrinsicResolver {
         return text
     }
 
+    /// Resolves a node that must give a whole number (a number, or a string of one).
+    func integer(_ node: TemplateNode) throws(ProjectError) -> Int? {
+        guard let value = try resolve(node) else { return nil }
+        switch value {
+        case .number(let number):
+            if let integer = Int(exactly: number) { return integer }
+        case .string(let text):
+            if let integer = Int(text.trimmingCharacters(in: .whitespaces)) { return integer }
+        default: break
+        }
+        let shown = value.stringValue.map { "\"\($0)\"" } ?? value.scalarString ?? Self.describe(value)
+        throw error(.invalidValue, node, "expected an integer, got \(shown)")
+    }
+
+    /// Resolves a node that must give a boolean (or the string `true` / `false`, in any case).
+    func boolean(_ node: TemplateNode) throws(ProjectError) -> Bool? {
+        guard let value = try resolve(node) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .string(let text) where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
+        default: throw error(.invalidValue, node, "expected true or false")
+        }
+    }
+
+    /// Resolves a node that must give a list of strings. A lone string is a list of one; with `anyLoneScalar`, so is
+    /// a lone number or boolean (stringified).
+    func stringList(_ node: TemplateNode, anyLoneScalar: Bool) throws(ProjectError) -> [String]? {
+        guard let value = try resolve(node) else { return nil }
+        if let text = anyLoneScalar ? value.scalarString : value.stringValue { return [text] }
+        guard case .array(let items) = value else { throw error(.invalidValue, node, "expected a list of strings") }
+        var strings: [String] = []
+        for item in items {
+            guard let text = item.scalarString else { throw error(.invalidValue, node, "expected a list of strings") }
+            strings.append(text)
+        }
+        return strings
+    }
+
     /// A node's value as CloudFormation stringifies it: plain scalars keep their text (bools lower-cased).
     func stringified(_ node: TemplateNode) throws(ProjectError) -> String? {
         if case .scalar(let text, true) = node.kind, !node.isNull {

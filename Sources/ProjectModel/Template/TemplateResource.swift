@@ -12,6 +12,21 @@ struct TemplateResource: Sendable {
     var isImplicit: Bool = false
 }
 
+extension TemplateResource {
+    /// A resource as the template declares it: `Properties` (an explicit null counts as absent) and `Condition` are
+    /// read from its node.
+    init(logicalID: String, type: String, node: TemplateNode) {
+        let properties = node["Properties"]
+        self.init(
+            logicalID: logicalID,
+            type: type,
+            properties: properties?.isNull == true ? nil : properties,
+            node: node,
+            condition: node["Condition"]?.scalarText
+        )
+    }
+}
+
 /// A declared template parameter and the value it got.
 struct TemplateParameter: Sendable {
     var name: String
@@ -24,5 +39,10 @@ struct TemplateParameter: Sendable {
     var isList: Bool {
         type == "CommaDelimitedList" || type.hasPrefix("List<")
             || (type.hasPrefix("AWS::SSM::Parameter::Value<List<"))
+    }
+
+    /// The value each parameter got, by name; parameters without a value are left out.
+    static func values(of parameters: [String: TemplateParameter]) -> [String: String] {
+        parameters.compactMapValues(\.value)
     }
 }

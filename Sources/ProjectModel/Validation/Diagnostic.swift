@@ -64,17 +64,13 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
 
     /// `file:line:col: error: path: message` (the parts that are known).
     public var description: String {
-        var text = ""
-        if !file.isEmpty {
-            text += file
-            if let line {
-                text += ":\(line)"
-                if let column { text += ":\(column)" }
-            }
-            text += ": "
-        }
-        text += "\(severity.rawValue): "
-        if let path, !path.isEmpty { text += "\(path): " }
-        return text + message
+        SourceLocation.describe(
+            file: file,
+            line: line,
+            column: column,
+            label: severity.rawValue,
+            path: path,
+            message: message
+        )
     }
 }
