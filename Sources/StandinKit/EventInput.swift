@@ -57,14 +57,11 @@ public enum EventInput: Sendable, Equatable {
 
 /// Finds where Foundation's JSON parser stopped, to point at a line and column.
 enum JSONErrorLocation {
+    /// The byte offset in Foundation's "… around character N." message, when it has one.
     static func offset(in error: any Error) -> Int? {
         let text = describeJSONError(error)
-        for marker in ["around character ", "around line "] {
-            guard let range = text.range(of: marker) else { continue }
-            let digits = text[range.upperBound...].prefix { $0.isNumber }
-            if marker == "around character ", let value = Int(digits) { return value }
-        }
-        return nil
+        guard let range = text.range(of: "around character ") else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 
     static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {

@@ -65,7 +65,7 @@ struct EnvironmentTests {
             try EventInput.validateJSON(Array("{\n  \"a\": 1,\n  oops\n}".utf8), source: "event.json")
         } throws: { error in
             let text = (error as? StandinError)?.description ?? ""
-            return text.hasPrefix("event.json") && text.contains("not valid JSON")
+            return text.hasPrefix("event.json:3:3: the event is not valid JSON")
         }
     }
 }
