@@ -35,17 +35,10 @@ public actor LocalFunctions: FunctionInvoking {
         self.logger = logger
     }
 
-    /// The function with this logical id, function name or ARN (`arn:aws:lambda:…:function:Name[:qualifier]`).
+    /// The function with this logical id or function name (ARNs and qualifiers are taken apart by
+    /// `InvokeAPIRequest`, the only place names arrive in those forms).
     public func function(named name: String) -> FunctionSpec? {
-        var name = name
-        if name.hasPrefix("arn:") {
-            let parts = name.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count >= 7 else { return nil }
-            name = String(parts[6])
-        } else if let colon = name.firstIndex(of: ":") {
-            name = String(name[..<colon])
-        }
-        return session.project.function(named: name)
+        session.project.function(named: name)
     }
 
     /// Invokes a function through the pool.
