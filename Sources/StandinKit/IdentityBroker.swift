@@ -51,6 +51,11 @@ public actor IdentityBroker {
     /// The caller's own credentials, from the standard chain (resolved once).
     public func callerContext() async throws(StandinError) -> AWSContext {
         if let caller { return try caller.get() }
+        // Instance metadata is the chain's last link: what the chain found without it, the full chain finds too.
+        if let found = optionalCaller ?? nil {
+            caller = .success(found)
+            return found
+        }
         let result = await resolveCaller(usingInstanceMetadata: true)
         caller = result
         return try result.get()
@@ -112,7 +117,7 @@ public actor IdentityBroker {
         case .name(let name, let source):
             // A role known only by name (serverless.yml's default role) needs the caller's account to become an
             // ARN; with no credentials at all, run without (as for a function with no role), and say so.
-            if await optionalCallerContext() == nil, (try? await callerContext()) == nil {
+            if (try? await callerContext()) == nil {
                 return await callerOnlyIdentity(
                     note: "warning: \(function.logicalID) runs under role \(name) (\(source)), which needs your AWS "
                         + "credentials to assume; it runs without its role")
