@@ -28,12 +28,12 @@ public enum FunctionEnvironmentCommand {
 
     /// Renders `variables` in `format`, sorted by name.
     public static func render(_ variables: [String: String], format: Format) -> String {
-        let names = variables.keys.sorted()
+        let sorted = variables.sorted { $0.key < $1.key }
         switch format {
         case .sh:
-            return names.map { "export \($0)=\(shellQuote(variables[$0]!))" }.joined(separator: "\n") + "\n"
+            return sorted.map { "export \($0.key)=\(shellQuote($0.value))" }.joined(separator: "\n") + "\n"
         case .dotenv:
-            return names.map { "\($0)=\(dotenvQuote(variables[$0]!))" }.joined(separator: "\n") + "\n"
+            return sorted.map { "\($0.key)=\(dotenvQuote($0.value))" }.joined(separator: "\n") + "\n"
         case .json:
             let data =
                 (try? JSONSerialization.data(withJSONObject: variables, options: [.prettyPrinted, .sortedKeys]))
