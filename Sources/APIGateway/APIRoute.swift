@@ -28,6 +28,8 @@ public struct APIRoute: Sendable, Equatable {
     public var apiID: String
     /// The stage name (REST: e.g. `Prod`; HTTP API: `$default`).
     public var stage: String
+    /// The stage's variables, sent as `stageVariables` (null, or for HTTP API 2.0 absent, when there are none).
+    public var stageVariables: [String: String]
     /// The API's CORS configuration, when it has one.
     public var cors: CORSConfiguration?
     /// The Lambda authorizer protecting this route, when it has one.
@@ -44,6 +46,7 @@ public struct APIRoute: Sendable, Equatable {
         functionLogicalID: String,
         apiID: String = "1234567890",
         stage: String? = nil,
+        stageVariables: [String: String] = [:],
         cors: CORSConfiguration? = nil,
         authorizer: AuthorizerConfiguration? = nil,
         binaryMediaTypes: [String] = []
@@ -59,6 +62,7 @@ public struct APIRoute: Sendable, Equatable {
         self.functionLogicalID = functionLogicalID
         self.apiID = apiID
         self.stage = stage ?? (kind == .rest ? "Prod" : "$default")
+        self.stageVariables = stageVariables
         self.cors = cors
         self.authorizer = authorizer
         self.binaryMediaTypes = binaryMediaTypes

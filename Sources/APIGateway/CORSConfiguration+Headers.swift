@@ -6,11 +6,13 @@
 /// generated `OPTIONS` mock integration does), but actual responses are left alone, as in AWS: there the
 /// function must add CORS headers itself.
 extension CORSConfiguration {
-    /// True when `request` is a preflight this configuration answers: `OPTIONS` with `Access-Control-Request-Method`
-    /// (for REST APIs, any `OPTIONS`).
+    /// True when `request` is a preflight this configuration answers. HTTP APIs: `OPTIONS` with both `Origin` and
+    /// `Access-Control-Request-Method` (any other `OPTIONS` is routed like any request: to an `OPTIONS`, `ANY` or
+    /// `$default` route, else 404). REST APIs: any `OPTIONS`, as SAM's generated mock `OPTIONS` method answers it.
     public func isPreflight(_ request: APIRequest, kind: APIKind) -> Bool {
         guard request.method == "OPTIONS" else { return false }
-        return kind == .rest || request.header("Access-Control-Request-Method") != nil
+        return kind == .rest
+            || (request.header("Origin") != nil && request.header("Access-Control-Request-Method") != nil)
     }
 
     /// The value for `Access-Control-Allow-Origin` for this request's `Origin`, or nil when it is not allowed.

@@ -54,6 +54,7 @@ public enum EventBuilder {
         let body = bodyText(request, route)
         if let text = body.text { writer.field("body", text) }
         writePathParameters(&writer, match, emptyAs: .omit)
+        writeStageVariables(&writer, route, emptyAs: .omit)
         writer.key("isBase64Encoded")
         writer.bool(body.isBase64)
         writer.endObject()
@@ -113,9 +114,7 @@ public enum EventBuilder {
             writer.endArray()
             writeV2Request(&writer, request, match, context, authorizer: nil, includeStage: true)
             writePathParameters(&writer, match, emptyAs: .empty)
-            writer.key("stageVariables")
-            writer.beginObject()
-            writer.endObject()
+            writeStageVariables(&writer, match.route, emptyAs: .empty)
         }
         writer.endObject()
         return writer.bytes
@@ -219,13 +218,26 @@ public enum EventBuilder {
             }
         }
         writePathParameters(&writer, match, emptyAs: emptyAsNull ? .null : .empty)
-        writer.key("stageVariables")
-        if emptyAsNull {
-            writer.null()
-        } else {
-            writer.beginObject()
-            writer.endObject()
+        writeStageVariables(&writer, route, emptyAs: emptyAsNull ? .null : .empty)
+    }
+
+    /// `stageVariables`: the stage's variables; without any, null in 1.0 events, absent in 2.0 events (as API Gateway
+    /// sends them), `{}` in authorizer events.
+    static func writeStageVariables(_ writer: inout JSONWriter, _ route: APIRoute, emptyAs: EmptyMap) {
+        if route.stageVariables.isEmpty {
+            switch emptyAs {
+            case .omit: return
+            case .null:
+                writer.key("stageVariables")
+                writer.null()
+                return
+            case .empty: break
+            }
         }
+        writer.key("stageVariables")
+        writer.beginObject()
+        for (name, value) in route.stageVariables.sorted(by: { $0.key < $1.key }) { writer.field(name, value) }
+        writer.endObject()
     }
 
     private static func writePathParameters(_ writer: inout JSONWriter, _ match: RouteMatch, emptyAs: EmptyMap) {

@@ -9,8 +9,8 @@ public struct ResponseMapping: Sendable {
 
 /// Turns a function's answer into the HTTP response API Gateway would send.
 ///
-/// Format 1.0 (REST, HTTP API 1.0): `statusCode` (integer, required), `headers` and `multiValueHeaders` (merged;
-/// for a name in both, only `multiValueHeaders` values are used), `body` (string), `isBase64Encoded` (REST also
+/// Format 1.0 (REST, HTTP API 1.0): `statusCode` (integer, required), `headers` and `multiValueHeaders` (merged
+/// into one list; a name and value given in both appears once), `body` (string), `isBase64Encoded` (REST also
 /// `base64Encoded`, checked first). REST rejects unknown keys; HTTP API ignores them. REST decodes a base64 body
 /// only when the request's `Accept` or the response's `Content-Type` matches the API's binary media types
 /// (otherwise the base64 text is sent as is, as in AWS); HTTP API decodes whenever `isBase64Encoded` is true.
@@ -98,7 +98,8 @@ public enum ResponseMapper {
         case .failure(let problem): return failure(route, problem.text)
         }
         var headers: [HeaderField] = []
-        var multiNames = Set<String>()
+        // API Gateway merges `headers` into `multiValueHeaders`; a name and value in both appears once.
+        var multiPairs = Set<String>()
         switch json["multiValueHeaders"] {
         case nil, .null?: break
         case .object(let entries)?:
@@ -106,11 +107,11 @@ public enum ResponseMapper {
                 guard case .array(let values) = value else {
                     return failure(route, "multiValueHeaders.\(name) must be an array, got \(value.typeName)")
                 }
-                multiNames.insert(name.asciiLowercased)
                 for item in values {
                     guard let text = item.scalarText else {
                         return failure(route, "multiValueHeaders.\(name) must hold strings, got \(item.typeName)")
                     }
+                    multiPairs.insert(name.asciiLowercased + "\n" + text)
                     headers.append(HeaderField(name, text))
                 }
             }
@@ -120,10 +121,11 @@ public enum ResponseMapper {
         case nil, .null?: break
         case .object(let entries)?:
             var single: [HeaderField] = []
-            for (name, value) in entries where !multiNames.contains(name.asciiLowercased) {
+            for (name, value) in entries {
                 guard let text = value.scalarText else {
                     return failure(route, "headers.\(name) must be a string, got \(value.typeName)")
                 }
+                if multiPairs.contains(name.asciiLowercased + "\n" + text) { continue }
                 single.append(HeaderField(name, text))
             }
             headers.insert(contentsOf: single, at: 0)

@@ -35,18 +35,20 @@ struct ResponseMapperTests {
 
     static func text(_ response: GatewayResponse) -> String { String(decoding: response.body, as: UTF8.self) }
 
+    /// API Gateway merges `headers` and `multiValueHeaders` into one list: the values of both are kept, and a name and
+    /// value given in both appears once.
     @Test func v1MergesHeadersAndDefaultsContentType() {
         let mapping = Self.map(
-            #"{"statusCode":201,"headers":{"X-One":"1","X-Both":"single","Num":5},"#
-                + #""multiValueHeaders":{"x-both":["a","b"]},"body":"hi"}"#,
+            #"{"statusCode":201,"headers":{"X-One":"1","X-Both":"single","Num":5,"X-Same":"v"},"#
+                + #""multiValueHeaders":{"x-both":["a","b"],"x-same":["v"]},"body":"hi"}"#,
             Self.rest
         )
         #expect(mapping.diagnostic == nil)
         #expect(mapping.response.status == 201)
         #expect(
             mapping.response.headers == [
-                HeaderField("X-One", "1"), HeaderField("Num", "5"), HeaderField("x-both", "a"),
-                HeaderField("x-both", "b"),
+                HeaderField("X-One", "1"), HeaderField("X-Both", "single"), HeaderField("Num", "5"),
+                HeaderField("x-both", "a"), HeaderField("x-both", "b"), HeaderField("x-same", "v"),
                 HeaderField("Content-Type", "application/json"),
             ]
         )
