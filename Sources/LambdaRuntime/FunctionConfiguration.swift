@@ -6,6 +6,10 @@ import Foundation
 public struct FunctionConfiguration: Sendable, Hashable {
     /// The function name (`AWS_LAMBDA_FUNCTION_NAME`).
     public var name: String
+    /// Which function of the project this is, for ``InstancePool`` (its instance limit, hot reload, and retiring
+    /// instances of earlier configurations); default: `name`. Two functions may share a name (nested stacks), never
+    /// a group.
+    public var instanceGroup: String
     /// The Lambda runtime identifier: `python3.x`, `nodejs*`, `provided`, `provided.al2`, `provided.al2023`.
     public var runtime: String
     /// The handler string (`_HANDLER`), e.g. `app.handler`.
@@ -62,6 +66,7 @@ public struct FunctionConfiguration: Sendable, Hashable {
         debugPort: Int? = nil
     ) {
         self.name = name
+        self.instanceGroup = name
         self.runtime = runtime
         self.handler = handler
         self.codeDirectory = codeDirectory

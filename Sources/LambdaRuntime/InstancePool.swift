@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Warm instances per function configuration: an idle healthy instance is reused, a new one is started when all
-/// are busy (up to `maxInstancesPerFunction` per function name, across its configurations; then callers wait),
+/// are busy (up to `maxInstancesPerFunction` per function (its instance group), across its configurations; then callers wait),
 /// unhealthy ones are dropped.
 ///
 /// With an `idleTimeout`, an instance left idle that long is stopped by a background sweep. The sweep runs only
@@ -24,15 +24,15 @@ public actor InstancePool {
     private var live: [FunctionConfiguration: Int] = [:]
     private var busy: [ObjectIdentifier: FunctionInstance] = [:]
     private var generations: [String: Int] = [:]
-    /// Instances per function name, across its configurations: what `maxInstancesPerFunction` limits.
+    /// Instances per instance group, across its configurations: what `maxInstancesPerFunction` limits.
     private var liveByName: [String: Int] = [:]
-    /// Callers waiting for a free instance, per function name.
+    /// Callers waiting for a free instance, per instance group.
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var isShutDown = false
 
     /// Creates an empty pool.
     /// - Parameters:
-    ///   - maxInstancesPerFunction: instances of one function (by name), busy or idle; callers beyond it wait.
+    ///   - maxInstancesPerFunction: instances of one function (by instance group), busy or idle; callers beyond it wait.
     ///   - idleTimeout: an instance idle this long is stopped; nil keeps idle instances until ``shutdown()``.
     public init(
         logSink: any LogSink, logger: Logger, maxInstancesPerFunction: Int = 10, idleTimeout: Duration? = nil
@@ -68,11 +68,12 @@ public actor InstancePool {
         await checkIn(entry, configuration)
     }
 
-    /// Hot reload: idle instances of the function stop now, busy ones when they finish; new requests get fresh ones.
-    public func invalidate(functionNamed name: String) async {
-        generations[name, default: 0] += 1
+    /// Hot reload: idle instances of the function (its ``FunctionConfiguration/instanceGroup``) stop now, busy ones
+    /// when they finish; new requests get fresh ones.
+    public func invalidate(instanceGroup group: String) async {
+        generations[group, default: 0] += 1
         var stopping: [FunctionInstance] = []
-        for (configuration, entries) in idle where configuration.name == name {
+        for (configuration, entries) in idle where configuration.instanceGroup == group {
             stopping += entries.map(\.instance)
             idle[configuration] = []
             countLive(configuration, -entries.count)
@@ -194,7 +195,7 @@ public actor InstancePool {
             }
             // Idle instances of the function's previous configurations will not be used again: they make room.
             retireIdle(ofOtherConfigurationsThan: configuration)
-            if liveByName[configuration.name, default: 0] < maxInstancesPerFunction {
+            if liveByName[configuration.instanceGroup, default: 0] < maxInstancesPerFunction {
                 countLive(configuration, 1)
                 let generation = generation(configuration)
                 do {
@@ -214,7 +215,7 @@ public actor InstancePool {
                 }
             }
             await withCheckedContinuation { continuation in
-                waiters[configuration.name, default: []].append(continuation)
+                waiters[configuration.instanceGroup, default: []].append(continuation)
             }
         }
     }
@@ -240,7 +241,7 @@ public actor InstancePool {
     /// A function has one current configuration: when it changes (new credentials, variables, code), idle instances
     /// of its previous configurations would never be used again, so they stop.
     private func retireIdle(ofOtherConfigurationsThan configuration: FunctionConfiguration) {
-        for (other, entries) in idle where other.name == configuration.name && other != configuration {
+        for (other, entries) in idle where other.instanceGroup == configuration.instanceGroup && other != configuration {
             idle[other] = nil
             countLive(other, -entries.count)
             wakeOne(other)
@@ -249,19 +250,19 @@ public actor InstancePool {
     }
 
     private func generation(_ configuration: FunctionConfiguration) -> Int {
-        generations[configuration.name, default: 0]
+        generations[configuration.instanceGroup, default: 0]
     }
 
     private func countLive(_ configuration: FunctionConfiguration, _ delta: Int) {
         live[configuration, default: 0] += delta
-        liveByName[configuration.name, default: 0] += delta
+        liveByName[configuration.instanceGroup, default: 0] += delta
     }
 
     /// Wakes the first caller waiting for an instance of this function (it looks again for an idle one or room).
     private func wakeOne(_ configuration: FunctionConfiguration) {
-        guard var queue = waiters[configuration.name], !queue.isEmpty else { return }
+        guard var queue = waiters[configuration.instanceGroup], !queue.isEmpty else { return }
         let continuation = queue.removeFirst()
-        waiters[configuration.name] = queue
+        waiters[configuration.instanceGroup] = queue
         continuation.resume()
     }
 

@@ -40,6 +40,25 @@ public struct FunctionSpec: Sendable {
     public var resourceType: String
     /// The resource's position in the template.
     public var location: SourceLocation
+    /// The nested stacks that hold the function, outermost first, joined with "/" (`ChildApp/Grandchild`); empty for
+    /// the top template's functions.
+    public var stackPath: String = ""
+    /// CDK: the construct path from `Metadata.aws:cdk:path`, without its last `/Resource` (`MyStack/Hello`).
+    public var cdkPath: String?
+    /// What is wrong with the function (code on S3, a folder not built yet, no handler, a runtime standin does not
+    /// run, a value of the wrong type...), in template order; empty when it can run. The rest of the project still
+    /// loads and runs: only this function is unavailable.
+    public var problems: [ProjectError] = []
+
+    /// Why the function cannot run locally (its first problem), when it cannot.
+    public var unavailableReason: ProjectError? { problems.first }
+
+    /// The function's id within the project: `stackPath/logicalID` (SAM's full path of a nested function), or the
+    /// logical id at the top level. Unique, unlike logical ids and function names across nested stacks.
+    public var id: String { stackPath.isEmpty ? logicalID : "\(stackPath)/\(logicalID)" }
+
+    /// True when the function can run locally.
+    public var isAvailable: Bool { unavailableReason == nil }
 
     /// Creates a function spec; everything but the identity, code and location has Lambda's defaults.
     public init(

@@ -27,6 +27,15 @@ public struct Project: Sendable {
     /// serverless: the region the functions are deployed in (`provider.region`, else the load options' region);
     /// nil for SAM templates, whose region is the caller's.
     public var region: String?
+    /// What the loader noticed beyond the functions' own problems: warnings that stop nothing (an unknown
+    /// `--parameter-overrides` name, a parameter without a value, a nested stack that is not local) and errors that
+    /// left a route, API or nested stack out. Commands print them once; `validate` reports them.
+    public var notes: [Diagnostic] = []
+    /// Every file the project was read from: the template, nested stacks' templates, OpenAPI definitions and
+    /// included files (what a server watches to reload the project).
+    public var sourceFiles: [URL] = []
+    /// The parsed template of each stack, by stack path ("" for the top one), for `validate`'s locations.
+    var stackTemplates: [String: TemplateNode] = [:]
 
     /// Creates a project.
     public init(
@@ -49,8 +58,28 @@ public struct Project: Sendable {
         self.region = region
     }
 
-    /// The function with this logical id, or else with this `FunctionName`.
+    /// Adds a nested stack's functions, routes and notes (their ids already carry the nested stack's path).
+    mutating func include(_ child: Project) {
+        functions += child.functions
+        routes += child.routes
+        notes += child.notes
+        sourceFiles += child.sourceFiles
+        stackTemplates.merge(child.stackTemplates) { current, _ in current }
+    }
+
+    /// The function called `name`: its id (`Child/Function` for nested stacks), else a logical id that only one
+    /// function has, else its `FunctionName`, else its CDK construct path (`Stack/Construct`, with or without
+    /// `/Resource`), else the CDK construct id (`Construct`, as SAM names CDK functions) when only one function has it.
     public func function(named name: String) -> FunctionSpec? {
-        functions.first { $0.logicalID == name } ?? functions.first { $0.functionName == name }
+        if let function = functions.first(where: { $0.id == name }) { return function }
+        let byLogicalID = functions.filter { $0.logicalID == name }
+        if byLogicalID.count == 1 { return byLogicalID[0] }
+        if let function = byLogicalID.first(where: { $0.stackPath.isEmpty }) { return function }
+        if let function = functions.first(where: { $0.functionName == name }) { return function }
+        let construct = name.hasSuffix("/Resource") ? String(name.dropLast("/Resource".count)) : name
+        if let function = functions.first(where: { $0.cdkPath == construct }) { return function }
+        // SAM's id for a CDK function: the construct's own id, the last part of its path.
+        let byConstructID = functions.filter { $0.cdkPath?.split(separator: "/").last.map(String.init) == name }
+        return byConstructID.count == 1 ? byConstructID[0] : nil
     }
 }

@@ -15,8 +15,11 @@ public struct ProjectError: Error, Sendable, CustomStringConvertible, Equatable 
         case unknownReference
         /// A required property is missing.
         case missingProperty
-        /// A parameter has no value, or an override/AllowedValues problem.
+        /// An override/AllowedValues problem, or an override naming no declared parameter.
         case parameter
+        /// A `Ref` / `Fn::Sub` of a parameter that has neither a Default nor an override. Left unresolved, as SAM's
+        /// local resolver leaves it: only a property that needs the value fails, and only its function.
+        case parameterWithoutValue
         /// Something standin cannot run locally (S3 code, unsupported intrinsic...).
         case unsupported
         /// A code archive could not be read or extracted.

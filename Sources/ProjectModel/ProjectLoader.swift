@@ -21,10 +21,14 @@ public enum ProjectLoader {
     /// `options.stage` (default `dev`), `options.environment` and the region (`provider.region`, else
     /// `options.region`); functions are named `<service>-<stage>-<key>` and keep their key as logical id. When both a
     /// SAM template and a serverless.yml are in the folder, the SAM template is used (see `templateNames`).
-    /// - Throws: `ProjectError` naming the file, line, column and field of the first problem.
+    ///
+    /// A template is loaded as far as it can be: a function that cannot run (code on S3 or not built yet, no handler,
+    /// a runtime standin does not run, a bad value) is kept, unavailable, with its `problems`; a route, API or nested
+    /// stack that cannot be read is left out, and that and every warning is in `Project.notes`.
+    /// - Throws: `ProjectError` naming the file, line, column and field, only when the template as a whole cannot be
+    ///   read (not found, not YAML/JSON, no `Resources`, a malformed section).
     public static func load(_ options: ProjectLoadOptions) throws(ProjectError) -> Project {
-        let template = try read(options)
-        return try load(template, options: options, collecting: false).0
+        try load(try read(options), options: options)
     }
 
     /// A template file, read and parsed, and its format.
@@ -38,27 +42,33 @@ public enum ProjectLoader {
     /// Finds, reads and parses the template.
     static func read(_ options: ProjectLoadOptions) throws(ProjectError) -> ParsedTemplate {
         let templateURL = try findTemplate(options)
-        let file = displayPath(templateURL, workingDirectory: options.workingDirectory)
+        let (file, root) = try parseFile(templateURL, workingDirectory: options.workingDirectory, what: "template")
+        return ParsedTemplate(url: templateURL, file: file, root: root, format: detectFormat(templateURL, root: root))
+    }
+
+    /// Reads and parses a YAML or JSON file (a template, a nested stack's template, an OpenAPI definition).
+    /// - Returns: the file as diagnostics show it, and its parsed root.
+    static func parseFile(
+        _ url: URL,
+        workingDirectory: URL,
+        what: String
+    ) throws(ProjectError) -> (file: String, root: TemplateNode) {
+        let file = displayPath(url, workingDirectory: workingDirectory)
         let text: String
         do {
-            text = try String(contentsOf: templateURL, encoding: .utf8)
+            text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw ProjectError(
                 .templateNotFound,
                 file: file,
-                message: "cannot read the template: \(error.localizedDescription)"
+                message: "cannot read the \(what): \(error.localizedDescription)"
             )
         }
-        let root = try TemplateParser.parse(text, file: file)
-        return ParsedTemplate(url: templateURL, file: file, root: root, format: detectFormat(templateURL, root: root))
+        return (file, try TemplateParser.parse(text, file: file))
     }
 
-    /// Loads a parsed template; with `collecting`, functions that fail are left out and their errors returned.
-    static func load(
-        _ template: ParsedTemplate,
-        options: ProjectLoadOptions,
-        collecting: Bool
-    ) throws(ProjectError) -> (Project, [ProjectError]) {
+    /// Loads a parsed template.
+    static func load(_ template: ParsedTemplate, options: ProjectLoadOptions) throws(ProjectError) -> Project {
         switch template.format {
         case .sam:
             let loader = try SAMTemplateLoader(
@@ -67,7 +77,7 @@ public enum ProjectLoader {
                 file: template.file,
                 options: options
             )
-            return try loader.project(collecting: collecting)
+            return try loader.project()
         case .serverless:
             let loader = try ServerlessLoader(
                 root: template.root,
@@ -75,7 +85,7 @@ public enum ProjectLoader {
                 file: template.file,
                 options: options
             )
-            return try loader.project(collecting: collecting)
+            return try loader.project()
         }
     }
 
@@ -104,12 +114,52 @@ public enum ProjectLoader {
             let candidate = folder.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
         }
+        if let template = try cdkTemplate(in: folder, workingDirectory: workingDirectory) { return template }
         let shown = displayPath(folder, workingDirectory: workingDirectory)
         throw ProjectError(
             .templateNotFound,
             file: shown == "" ? "." : shown,
             message: "no template found (looked for \(templateNames.joined(separator: ", ")))"
         )
+    }
+
+    /// A CDK app's synthesized stack template: the one stack of `cdk.out/manifest.json` (or of `manifest.json` when
+    /// `folder` is the cloud assembly itself); nil when the folder holds no cloud assembly.
+    /// - Throws: `ProjectError` listing the templates when the assembly has several stacks.
+    static func cdkTemplate(in folder: URL, workingDirectory: URL) throws(ProjectError) -> URL? {
+        let manager = FileManager.default
+        var assembly = folder.appendingPathComponent("cdk.out")
+        if !manager.fileExists(atPath: assembly.appendingPathComponent("manifest.json").path) {
+            guard manager.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) else { return nil }
+            assembly = folder
+        }
+        var files: [String] = []
+        if let data = manager.contents(atPath: assembly.appendingPathComponent("manifest.json").path),
+            let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let artifacts = manifest["artifacts"] as? [String: Any]
+        {
+            for (_, value) in artifacts {
+                guard let artifact = value as? [String: Any], artifact["type"] as? String == "aws:cloudformation:stack",
+                    let file = (artifact["properties"] as? [String: Any])?["templateFile"] as? String
+                else { continue }
+                files.append(file)
+            }
+        }
+        if files.isEmpty {
+            let names = (try? manager.contentsOfDirectory(atPath: assembly.path)) ?? []
+            files = names.filter { $0.hasSuffix(".template.json") && !$0.hasSuffix(".nested.template.json") }
+        }
+        files.sort()
+        guard let first = files.first else { return nil }
+        guard files.count == 1 else {
+            let shown = files.map { displayPath(assembly.appendingPathComponent($0), workingDirectory: workingDirectory) }
+            throw ProjectError(
+                .templateNotFound,
+                file: displayPath(assembly, workingDirectory: workingDirectory),
+                message: "the CDK app has \(files.count) stacks; name one with -t: \(shown.joined(separator: ", "))"
+            )
+        }
+        return assembly.appendingPathComponent(first)
     }
 
     /// serverless.yml when the file is named so or has `service` and `provider`; SAM/CloudFormation otherwise.

@@ -24,20 +24,25 @@ public struct Route: Sendable, Equatable {
     public var kind: APIKind
     /// "1.0" or "2.0".
     public var payloadFormatVersion: String
-    /// The function invoked.
+    /// The function invoked: its `FunctionSpec.id` (the logical id, or `Child/Function` in a nested stack).
     public var functionLogicalID: String
     /// The API resource: an explicit one, or "ServerlessRestApi" / "ServerlessHttpApi".
     public var apiLogicalID: String
     /// REST: `StageName` (default "Prod"); HTTP: "$default" unless the API sets `StageName`.
     public var stageName: String
+    /// The stage's variables (`Variables` / `StageVariables`), which API Gateway passes as `stageVariables`.
+    public var stageVariables: [String: String] = [:]
     /// The API's CORS settings, when CORS is configured.
     public var cors: CORSSpec?
     /// The Lambda authorizer protecting the route, when there is one.
     public var authorizer: AuthorizerSpec?
     /// REST `BinaryMediaTypes` (with SAM's `~1` turned back into `/`).
     public var binaryMediaTypes: [String]
-    /// The event's key in the function's `Events`.
+    /// The event's key in the function's `Events` (empty for routes of OpenAPI definitions and raw API resources).
     public var eventName: String
+    /// Where the route is defined, for routes that do not come from an event (an OpenAPI path, an
+    /// `AWS::ApiGateway::Method`, an `AWS::ApiGatewayV2::Route`).
+    public var location: SourceLocation?
 
     /// Creates a route.
     public init(
@@ -51,7 +56,9 @@ public struct Route: Sendable, Equatable {
         cors: CORSSpec? = nil,
         authorizer: AuthorizerSpec? = nil,
         binaryMediaTypes: [String] = [],
-        eventName: String = ""
+        eventName: String = "",
+        stageVariables: [String: String] = [:],
+        location: SourceLocation? = nil
     ) {
         self.method = method
         self.path = path
@@ -64,6 +71,8 @@ public struct Route: Sendable, Equatable {
         self.authorizer = authorizer
         self.binaryMediaTypes = binaryMediaTypes
         self.eventName = eventName
+        self.stageVariables = stageVariables
+        self.location = location
     }
 
     /// API Gateway's route key: "GET /hello", "ANY /{proxy+}", or "$default".
@@ -121,7 +130,7 @@ public struct AuthorizerSpec: Sendable, Equatable {
 
     /// The authorizer's name in `Auth.Authorizers`.
     public var name: String
-    /// The authorizer function.
+    /// The authorizer function (its `FunctionSpec.id`).
     public var functionLogicalID: String
     /// TOKEN or REQUEST.
     public var type: AuthorizerType

@@ -64,8 +64,20 @@ public struct CommonOptions: Sendable {
     /// e.g. `local_invoke`).
     /// - Throws: `StandinError` for an unreadable or malformed config file.
     public mutating func applySAMConfig(command: String) throws(StandinError) {
-        guard let config = try SAMConfig.load(file: configFile, directory: workingDirectory) else { return }
+        guard let config = try SAMConfig.load(file: configFile, directory: configDirectory) else { return }
         config.apply(to: &self, command: command, environment: configEnvironment)
+    }
+
+    /// Where samconfig is looked for, and what a relative `--config-file` is relative to, as SAM does it: the folder
+    /// of the template given with `-t` (never `.aws-sam/build`), else the working directory.
+    public var configDirectory: URL {
+        guard let templatePath else { return workingDirectory }
+        let url = URL(fileURLWithPath: templatePath, relativeTo: workingDirectory).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return url
+        }
+        return url.deletingLastPathComponent()
     }
 
     /// Where standin caches extracted code, runtime clients and interpreter look-ups

@@ -22,8 +22,8 @@ struct FunctionURL: Sendable, Equatable {
         project.functions.compactMap { function in
             guard let config = function.functionURL, config != .null, config != .bool(false) else { return nil }
             return FunctionURL(
-                functionLogicalID: function.logicalID,
-                urlID: urlID(for: function.logicalID),
+                functionLogicalID: function.id,
+                urlID: urlID(for: function.id),
                 authType: config["AuthType"]?.stringValue ?? config["authorizer"]?.stringValue ?? "NONE",
                 cors: cors(config["Cors"] ?? config["cors"]))
         }

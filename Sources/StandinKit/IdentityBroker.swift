@@ -19,7 +19,7 @@ public struct FunctionIdentity: Sendable {
 
     /// Writes the notes to standard error.
     public func printNotes() {
-        for note in notes { FileHandle.standardError.write(Data("standin: \(note)\n".utf8)) }
+        for note in notes { printNote(note) }
     }
 }
 
@@ -166,7 +166,7 @@ public actor IdentityBroker {
         async throws(StandinError) -> FunctionIdentity
     {
         let context = try await callerContext()
-        let key = "\(roleARN) \(function.logicalID)"
+        let key = "\(roleARN) \(function.id)"
         let assumer =
             assumers[key]
             ?? RoleAssumer(

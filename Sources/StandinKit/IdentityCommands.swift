@@ -60,7 +60,7 @@ public enum IdentityCommands {
     {
         let broker = IdentityBroker(options: options)
         let session = try Session.open(options, region: broker.region)
-        let function = try session.function(name)
+        let function = try session.runnableFunction(name)
         let identity = try await broker.identity(for: function, minimumValidity: .seconds(300))
         identity.printNotes()
         let configuration = try session.configuration(

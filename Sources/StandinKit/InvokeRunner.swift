@@ -24,7 +24,8 @@ public enum InvokeRunner {
         let payload = try event.read()
         let broker = IdentityBroker(options: options)
         let session = try Session.open(options, region: broker.region)
-        let function = try session.function(name)
+        let function = try session.runnableFunction(name)
+        session.printNotes(for: function)
         let identity = try await broker.identity(for: function, minimumValidity: .seconds(60))
         identity.printNotes()
         let configuration = try session.configuration(
@@ -34,14 +35,14 @@ public enum InvokeRunner {
         do {
             instance = try await FunctionInstance.start(configuration, logSink: sink, logger: logger)
         } catch {
-            throw StandinError(.failure, "\(function.logicalID): \(error)")
+            throw StandinError(.failure, "\(function.id): \(error)")
         }
         let result: InvocationResult
         do {
             result = try await instance.invoke(InvocationRequest(payload: payload))
         } catch {
             await instance.shutdown()
-            throw StandinError(.failure, "\(function.logicalID): \(error)")
+            throw StandinError(.failure, "\(function.id): \(error)")
         }
         await instance.shutdown()
         return Outcome(payload: result.payload, failed: result.isError)

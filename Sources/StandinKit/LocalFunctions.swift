@@ -19,6 +19,8 @@ public actor LocalFunctions: FunctionInvoking {
     private let logger: Logger
     private var credentialsInUse: [String: FunctionCredentials?] = [:]
     private var notesShown: Set<String> = []
+    /// Unavailable functions whose reason was printed already (once per function, not per request).
+    private var reportedUnavailable: Set<String> = []
     /// Each function's configuration for the credentials it was built with (dropped on any reload).
     private var configurations: [String: CachedConfiguration] = [:]
 
@@ -35,7 +37,7 @@ public actor LocalFunctions: FunctionInvoking {
         self.logger = logger
     }
 
-    /// The function with this logical id or function name (ARNs and qualifiers are taken apart by
+    /// The function with this id, logical id, function name or CDK path (ARNs and qualifiers are taken apart by
     /// `InvokeAPIRequest`, the only place names arrive in those forms).
     public func function(named name: String) -> FunctionSpec? {
         session.project.function(named: name)
@@ -46,39 +48,46 @@ public actor LocalFunctions: FunctionInvoking {
     public func invoke(_ function: FunctionSpec, _ request: InvocationRequest) async throws(StandinError)
         -> InvocationResult
     {
+        if let reason = function.unavailableReason {
+            throw .usage("\(function.id) cannot run locally: \(reason)")
+        }
         let identity = try await broker.identity(for: function, minimumValidity: Self.minimumCredentialValidity)
-        if !notesShown.contains(function.logicalID) {
-            notesShown.insert(function.logicalID)
+        if !notesShown.contains(function.id) {
+            notesShown.insert(function.id)
             identity.printNotes()
         }
         let configuration: FunctionConfiguration
-        if let cached = configurations[function.functionName], cached.credentials == identity.credentials,
+        if let cached = configurations[function.id], cached.credentials == identity.credentials,
             cached.accountID == identity.accountID
         {
             configuration = cached.configuration  // the hot path of a warm server: no file system look-ups
         } else {
             configuration = try session.configuration(
                 for: function, credentials: identity.credentials, accountID: identity.accountID)
-            configurations[function.functionName] = CachedConfiguration(
+            configurations[function.id] = CachedConfiguration(
                 credentials: identity.credentials, accountID: identity.accountID, configuration: configuration)
         }
-        if let previous = credentialsInUse[function.functionName], previous != identity.credentials {
-            logger.debug(
-                "credentials renewed; retiring warm instances", metadata: ["function": "\(function.logicalID)"])
-            await pool.invalidate(functionNamed: function.functionName)
+        if let previous = credentialsInUse[function.id], previous != identity.credentials {
+            logger.debug("credentials renewed; retiring warm instances", metadata: ["function": "\(function.id)"])
+            await pool.invalidate(instanceGroup: function.id)
         }
-        credentialsInUse[function.functionName] = identity.credentials
+        credentialsInUse[function.id] = identity.credentials
         do {
             return try await pool.invoke(configuration, request)
         } catch {
-            throw StandinError(.failure, "\(function.logicalID): \(error)")
+            throw StandinError(.failure, "\(function.id): \(error)")
         }
     }
 
     /// `FunctionInvoking`, for the API Gateway server.
     public func invoke(functionLogicalID: String, payload: [UInt8]) async throws -> FunctionInvocationOutcome {
-        guard let function = session.project.functions.first(where: { $0.logicalID == functionLogicalID }) else {
+        guard let function = session.project.functions.first(where: { $0.id == functionLogicalID }) else {
             throw StandinError(.failure, "no function \(functionLogicalID) in the template")
+        }
+        if let reason = function.unavailableReason {
+            // One log line per function, not per request: the access log has each request.
+            if reportedUnavailable.insert(function.id).inserted { printNote("\(function.id) cannot run locally: \(reason)") }
+            throw StandinError(.usage, "\(function.id) cannot run locally: \(reason)")
         }
         let result = try await invoke(function, InvocationRequest(payload: payload))
         return FunctionInvocationOutcome(payload: result.payload, errorType: result.errorType)
@@ -89,9 +98,10 @@ public actor LocalFunctions: FunctionInvoking {
         self.session = session
         configurations = [:]
         for function in session.project.functions {
-            await pool.invalidate(functionNamed: function.functionName)
+            await pool.invalidate(instanceGroup: function.id)
         }
         credentialsInUse = [:]
+        reportedUnavailable = []
     }
 
     /// Retires the warm instances of the functions whose code or layers live under `changedPath`.
@@ -99,17 +109,19 @@ public actor LocalFunctions: FunctionInvoking {
     public func codeChanged(at changedPath: String) async -> [String] {
         Self.removeStaleBytecode(of: changedPath)
         var reloaded: [String] = []
-        for function in session.project.functions {
+        for function in session.project.functions where function.isAvailable {
             let folders = [function.code] + function.layers.map(\.code)
             let touched = folders.contains { location in
                 switch location {
-                case .directory(let url), .zipFile(let url): changedPath.hasPrefix(url.standardizedFileURL.path)
+                case .directory(let url), .zipFile(let url):
+                    // `/src/fn2/app.py` is not under `/src/fn`: compare whole path components.
+                    changedPath == url.standardizedFileURL.path || changedPath.hasPrefix(url.standardizedFileURL.path + "/")
                 }
             }
             if touched {
-                configurations[function.functionName] = nil
-                await pool.invalidate(functionNamed: function.functionName)
-                reloaded.append(function.logicalID)
+                configurations[function.id] = nil
+                await pool.invalidate(instanceGroup: function.id)
+                reloaded.append(function.id)
             }
         }
         return reloaded
@@ -140,11 +152,11 @@ extension LocalFunctions {
         let identity = try await broker.identity(for: function, minimumValidity: Self.minimumCredentialValidity)
         let configuration = try session.configuration(
             for: function, credentials: identity.credentials, accountID: identity.accountID)
-        credentialsInUse[function.functionName] = identity.credentials
+        credentialsInUse[function.id] = identity.credentials
         do {
             try await pool.prewarm(configuration)
         } catch {
-            throw StandinError(.failure, "\(function.logicalID): \(error)")
+            throw StandinError(.failure, "\(function.id): \(error)")
         }
     }
 }

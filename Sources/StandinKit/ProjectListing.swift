@@ -9,15 +9,22 @@ public enum ProjectListing {
         for function in project.functions {
             functionRows.append([
                 function.logicalID == function.functionName
-                    ? function.logicalID : "\(function.logicalID) (\(function.functionName))",
+                    ? function.id : "\(function.id) (\(function.functionName))",
                 function.runtime ?? "-",
                 function.handler ?? "-",
-                relativePath(codePath(function.code), to: base),
+                function.isAvailable ? relativePath(codePath(function.code), to: base) : "-",
                 describe(function.role),
                 function.events.isEmpty ? "-" : function.events.map { "\($0.name):\($0.type)" }.joined(separator: ","),
             ])
         }
         var output = table(functionRows)
+        let unavailable = project.functions.filter { !$0.isAvailable }
+        if !unavailable.isEmpty {
+            output += "\nUnavailable (these cannot run locally; the others can):\n"
+            for function in unavailable {
+                output += "  \(function.id): \(function.unavailableReason?.description ?? "")\n"
+            }
+        }
         if !project.routes.isEmpty {
             var routeRows = [["METHOD", "PATH", "API", "FUNCTION"]]
             for route in project.routes {
@@ -33,11 +40,14 @@ public enum ProjectListing {
     public static func json(_ project: Project, relativeTo base: URL) -> String {
         let functions: [[String: Any]] = project.functions.map { function in
             [
+                "id": function.id,
                 "logicalId": function.logicalID,
+                "available": function.isAvailable,
+                "unavailableReason": function.unavailableReason?.description ?? NSNull(),
                 "functionName": function.functionName,
                 "runtime": function.runtime ?? NSNull(),
                 "handler": function.handler ?? NSNull(),
-                "codeUri": codePath(function.code),
+                "codeUri": function.isAvailable ? codePath(function.code) : NSNull(),
                 "timeout": function.timeout,
                 "memorySize": function.memorySize,
                 "role": describe(function.role),
@@ -46,7 +56,7 @@ public enum ProjectListing {
         }
         let routes: [[String: Any]] = project.routes.map { route in
             [
-                "method": route.method, "path": route.path,
+                "method": route.method, "path": route.path, "stageVariables": route.stageVariables,
                 "api": route.kind == .rest ? "REST" : "HTTP",
                 "payloadFormatVersion": route.payloadFormatVersion,
                 "function": route.functionLogicalID, "stage": route.stageName,
@@ -54,6 +64,7 @@ public enum ProjectListing {
         }
         let document: [String: Any] = [
             "template": project.templateURL.path, "functions": functions, "routes": routes,
+            "notes": project.notes.map { ["severity": $0.severity.rawValue, "message": $0.description] },
         ]
         let data =
             (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])) ?? Data()

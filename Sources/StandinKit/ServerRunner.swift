@@ -144,7 +144,10 @@ public enum ServerRunner {
             host: server.host, port: server.port, background: background,
             onRunning: { port in
                 let rows = [["FUNCTION", "NAME", "RUNTIME"]]
-                    + session.project.functions.map { [$0.logicalID, $0.functionName, $0.runtime ?? "-"] }
+                    + session.project.functions.map { function in
+                        [function.id, function.functionName,
+                         function.isAvailable ? function.runtime ?? "-" : "unavailable (see standin list)"]
+                    }
                 printBanner(
                     "standin start-lambda: Lambda Invoke API on http://\(server.host):\(port)\n"
                         + "  aws lambda invoke --endpoint-url http://\(server.host):\(port) "
@@ -174,6 +177,10 @@ public enum ServerRunner {
             self.server = server
             broker = IdentityBroker(options: options)
             let session = try Session.open(options, region: broker.region)
+            session.printProjectNotes(includingErrors: true)
+            for function in session.project.functions {
+                if let reason = function.unavailableReason { printNote("\(function.id) cannot run locally: \(reason)") }
+            }
             sink =
                 try options.logFile.map { path throws(StandinError) in try FileDescriptorLogSink.appending(to: path) }
                 ?? FileDescriptorLogSink.standardError
@@ -195,9 +202,9 @@ public enum ServerRunner {
             var services: [any Service] = [ClosureService(name: serverName, body: run)]
             if server.watch {
                 let session = await functions.session
-                let template = session.project.templateURL
-                var paths = [template]
-                for function in session.project.functions {
+                let templates = Set(session.project.sourceFiles.map(\.path))
+                var paths = session.project.sourceFiles
+                for function in session.project.functions where function.isAvailable {
                     paths.append(function.code.url)
                     paths.append(contentsOf: function.layers.map(\.code.url))
                 }
@@ -206,11 +213,11 @@ public enum ServerRunner {
                     ClosureService(name: "watch") {
                         await cancelWhenGracefulShutdown {
                         await watcher.run { changed in
-                            if changed.contains(template.path) {
+                            if let template = changed.first(where: templates.contains) {
                                 do {
                                     let reloaded = try Session.open(options, region: broker.region)
                                     await functions.replaceSession(reloaded)
-                                    printNote("reloaded \(template.lastPathComponent)")
+                                    printNote("reloaded \(URL(fileURLWithPath: template).lastPathComponent)")
                                     await reloadTemplate(reloaded)
                                 } catch {
                                     printNote("\(error) (keeping the previous template)")
@@ -226,11 +233,11 @@ public enum ServerRunner {
             }
             if server.eagerWarm {
                 let session = await functions.session
-                for function in session.project.functions {
+                for function in session.project.functions where function.isAvailable {
                     do {
                         try await functions.prewarm(function)
                     } catch {
-                        printNote("could not warm \(function.logicalID): \(error)")
+                        printNote("could not warm \(function.id): \(error)")
                     }
                 }
             }
@@ -266,7 +273,8 @@ public enum ServerRunner {
         APIRoute(
             method: route.method, path: route.path, kind: route.kind == .rest ? .rest : .http,
             payloadFormatVersion: route.payloadFormatVersion, functionLogicalID: route.functionLogicalID,
-            apiID: route.apiLogicalID.lowercased().prefix(10).description, stage: route.stageName,
+            apiID: route.apiLogicalID.split(separator: "/").last.map { $0.lowercased().prefix(10).description } ?? "",
+            stage: route.stageName, stageVariables: route.stageVariables,
             cors: route.cors.map {
                 CORSConfiguration(
                     allowOrigins: $0.allowOrigins, allowMethods: $0.allowMethods, allowHeaders: $0.allowHeaders,
@@ -296,9 +304,6 @@ public enum ServerRunner {
         FileHandle.standardError.write(Data("\(title)\n\n\(table)\n".utf8))
     }
 
-    static func printNote(_ text: String) {
-        FileHandle.standardError.write(Data("standin: \(text)\n".utf8))
-    }
 }
 
 /// A long-running piece as a ServiceLifecycle `Service`.

@@ -28,11 +28,15 @@ public struct Session: Sendable {
             environment: options.environment)
         load.cacheDirectory = options.cacheDirectory.appendingPathComponent("code")
         load.regionOption = options.region
+        load.preferBuiltTemplate = true
         let project: Project
         do {
             project = try ProjectLoader.load(load)
         } catch {
             throw .usage(error.description)
+        }
+        if options.templatePath == nil, project.templateURL.path.contains("/.aws-sam/build/") {
+            printNote("using the built template \(displayPath(project.templateURL, options)) (from sam build)")
         }
         // A serverless.yml names its region (provider.region); an explicit --region still wins.
         let region = options.region == nil ? (project.region ?? region) : region
@@ -42,11 +46,40 @@ public struct Session: Sendable {
         return Session(options: options, project: project, envVars: envVars, region: region)
     }
 
-    /// The function called `name` (logical id or function name); with no name, the template's only function.
+    /// Prints the loader's notes once, as one line each: warnings always; errors (a route or nested stack left
+    /// out) only when `includingErrors` (servers, which would otherwise silently not serve them).
+    public func printProjectNotes(includingErrors: Bool) {
+        for note in project.notes where includingErrors || note.severity == .warning {
+            printNote(note.description)
+        }
+    }
+
+    /// Prints the warnings that concern `function` (its own properties, and the template as a whole), once each.
+    public func printNotes(for function: FunctionSpec) {
+        let own = "Resources.\(function.logicalID)."
+        for note in project.notes where note.severity == .warning {
+            let path = note.path ?? ""
+            // Its own template's notes: about its resource, or about the template as a whole (its parameters).
+            if note.file == function.location.file, path.hasPrefix(own) || !path.hasPrefix("Resources.") {
+                printNote(note.description)
+            }
+        }
+    }
+
+    /// The function called `name`, checked to be runnable here.
+    /// - Throws: `StandinError` (usage) naming the function's problem and its `file:line:col` when it cannot run.
+    public func runnableFunction(_ name: String?) throws(StandinError) -> FunctionSpec {
+        let function = try self.function(name)
+        if let reason = function.unavailableReason { throw .usage("\(function.id) cannot run locally: \(reason)") }
+        return function
+    }
+
+    /// The function called `name` (its id, logical id, function name or CDK construct path); with no name, the
+    /// template's only function.
     /// - Throws: `StandinError` listing the functions there are.
     public func function(_ name: String?) throws(StandinError) -> FunctionSpec {
         let file = project.templateURL.lastPathComponent
-        let names = project.functions.map(\.logicalID)
+        let names = project.functions.map(\.id)
         guard let name else {
             if project.functions.count == 1 { return project.functions[0] }
             if names.isEmpty { throw .usage("\(file) defines no functions") }
@@ -77,7 +110,10 @@ public struct Session: Sendable {
         credentials: FunctionCredentials?,
         accountID: String
     ) throws(StandinError) -> FunctionConfiguration {
-        let location = "\(project.templateURL.lastPathComponent):\(function.location.line):\(function.location.column)"
+        if let reason = function.unavailableReason {
+            throw .usage("\(function.id) cannot run locally: \(reason)")
+        }
+        let location = "\(function.location.file):\(function.location.line):\(function.location.column)"
         guard let runtime = function.runtime else {
             throw .usage("\(location): Resources.\(function.logicalID): has no Runtime (container images are not supported)")
         }
@@ -102,10 +138,11 @@ public struct Session: Sendable {
             credentials: credentials,
             hostPath: options.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             cacheDirectory: options.cacheDirectory)
+        configuration.instanceGroup = function.id
         configuration.hostEnvironment = options.environment
         if let port = options.debugPort,
             options.debugFunction == nil || options.debugFunction == function.logicalID
-                || options.debugFunction == function.functionName
+                || options.debugFunction == function.id || options.debugFunction == function.functionName
         {
             configuration.debugPort = port
         }
@@ -129,6 +166,13 @@ public struct Session: Sendable {
             }
         }
     }
+}
+
+/// `url` relative to the working directory when it is below it.
+func displayPath(_ url: URL, _ options: CommonOptions) -> String {
+    let base = options.workingDirectory.standardizedFileURL.path + "/"
+    let path = url.standardizedFileURL.path
+    return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
 }
 
 /// The closest of `candidates` to `name` by edit distance, when it is close enough to be a likely typo.

@@ -23,6 +23,7 @@ struct ListFunctions: AsyncParsableCommand {
         let session = try await runReportingErrors {
             try Session.open(options, region: IdentityBroker(options: options).region)
         }
+        if output == .text { session.printProjectNotes(includingErrors: true) }
         let text =
             output == .json
             ? ProjectListing.json(session.project, relativeTo: options.workingDirectory)

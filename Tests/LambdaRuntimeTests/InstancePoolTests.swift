@@ -74,7 +74,7 @@ struct InstancePoolTests {
         let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger)
         let configuration = makeConfiguration(code: try pidFunction())
         let before = try await pool.invoke(configuration, InvocationRequest(payload: []))
-        await pool.invalidate(functionNamed: configuration.name)
+        await pool.invalidate(instanceGroup: configuration.instanceGroup)
         #expect(!processIsAlive(Int32(before.payloadText) ?? 0))
         let after = try await pool.invoke(configuration, InvocationRequest(payload: []))
         #expect(before.payloadText != after.payloadText)

@@ -85,25 +85,6 @@ struct MalformedTemplateTests {
             kind: .unknownReference
         ),
         Case(
-            name: "parameter without a value",
-            template: oneFunction(
-                "      FunctionName: !Ref Name\n",
-                prefix: "Parameters:\n  Name:\n    Type: String\n"
-            ),
-            prefix: "template.yaml:11:21: Resources.Fn.Properties.FunctionName: parameter Name (declared at 3:5) has no"
-                + " value",
-            kind: .parameter
-        ),
-        Case(
-            name: "override of an undeclared parameter",
-            template: oneFunction("", prefix: "Parameters:\n  Name:\n    Type: String\n    Default: x\n"),
-            overrides: ["Nmae": "y"],
-            prefix:
-                "template.yaml:2:3: Parameters: --parameter-overrides names Nmae, which the template does not declare"
-                + " (it declares Name)",
-            kind: .parameter
-        ),
-        Case(
             name: "value outside AllowedValues",
             template: oneFunction(
                 "",
@@ -126,14 +107,6 @@ struct MalformedTemplateTests {
             template: oneFunction("      Timeout: !Foo 3\n"),
             prefix: "template.yaml:8:16: Resources.Fn.Properties.Timeout: unknown tag !Foo",
             kind: .syntax
-        ),
-        Case(
-            name: "AWS::Lambda::Function without Role",
-            template: oneFunction("", handler: "      Handler: app.handler\n      Code: src\n")
-                .replacingOccurrences(of: "AWS::Serverless::Function", with: "AWS::Lambda::Function")
-                .replacingOccurrences(of: "      CodeUri: src\n", with: ""),
-            prefix: "template.yaml:5:7: Resources.Fn.Properties.Role: missing Role",
-            kind: .missingProperty
         ),
         Case(
             name: "CodeUri on S3",
@@ -265,5 +238,39 @@ struct MalformedTemplateTests {
         )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// What used to stop a whole template is a warning now, located, and the function still loads: a parameter
+    /// without a value (the property falls back to its default), an override naming no parameter (ignored), and a
+    /// plain `AWS::Lambda::Function` without `Role` (it runs with no role to assume).
+    @Test func notesThatDoNotStopTheTemplate() throws {
+        let noValue = try Workspace(
+            oneFunction("      FunctionName: !Ref Name\n", prefix: "Parameters:\n  Name:\n    Type: String\n"))
+        let named = try noValue.load()
+        #expect(named.functions.map(\.isAvailable) == [true])
+        #expect(named.functions[0].functionName == "Fn")
+        #expect(
+            named.notes.map(\.description) == [
+                "template.yaml:11:21: warning: Resources.Fn.Properties.FunctionName: parameter Name (declared at 3:5)"
+                    + " has no value: give it a Default or pass --parameter-overrides Name=VALUE; using the default"
+            ])
+
+        let unknown = try Workspace(oneFunction("", prefix: "Parameters:\n  Name:\n    Type: String\n    Default: x\n"))
+        let overridden = try unknown.load(overrides: ["Nmae": "y"])
+        #expect(overridden.functions.map(\.isAvailable) == [true])
+        #expect(
+            overridden.notes.map(\.description) == [
+                "template.yaml:2:3: warning: Parameters: --parameter-overrides names Nmae, which the template does not"
+                    + " declare (it declares Name); ignored"
+            ])
+
+        let plain = try Workspace(
+            oneFunction("", handler: "      Handler: app.handler\n      Code: src\n")
+                .replacingOccurrences(of: "AWS::Serverless::Function", with: "AWS::Lambda::Function")
+                .replacingOccurrences(of: "      CodeUri: src\n", with: ""))
+        let roleless = try plain.load()
+        #expect(roleless.functions.map(\.isAvailable) == [true])
+        #expect(roleless.functions[0].role == nil)
+        #expect(roleless.notes.isEmpty)
     }
 }

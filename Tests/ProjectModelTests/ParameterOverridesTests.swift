@@ -71,8 +71,13 @@ struct ParameterOverridesTests {
             #expect(project.functions[0].environment == ["STAGE": "prod", "GREETING": "hello world"])
             #expect(project.parameters == ["Stage": "prod", "Greeting": "hello world"])
         }
-        let defaults = try #require(workspace.loadError())
-        #expect(defaults.kind == .parameter)
-        #expect(defaults.description.contains("parameter Greeting"))
+        // Without an override, Greeting has no value: as in SAM, the variable is empty, and standin says so.
+        let defaults = try workspace.load()
+        #expect(defaults.functions[0].environment == ["STAGE": "dev", "GREETING": ""])
+        let note = try #require(defaults.notes.first)
+        #expect(note.severity == .warning)
+        #expect(note.kind == .parameterWithoutValue)
+        #expect(note.description.contains("parameter Greeting"))
+        #expect(note.description.hasSuffix("; GREETING is empty"))
     }
 }

@@ -144,10 +144,13 @@ struct ServerlessLoaderTests {
         #expect(statement["Action"] == .array([.string("sqs:SendMessage")]))
     }
 
+    /// A variable that cannot be resolved makes the function that needs it unavailable, with the located reason.
     @Test func unresolvableVariableNamesTheLineAndField() throws {
         let options = ProjectLoadOptions(workingDirectory: TestPaths.fixture("ProjectModelTests", "serverless-broken"))
+        let project = try ProjectLoader.load(options)
+        #expect(!project.functions.isEmpty)
         #expect {
-            _ = try ProjectLoader.load(options)
+            if let reason = project.functions.first?.unavailableReason { throw reason }
         } throws: { error in
             guard let error = error as? ProjectError else { return false }
             return error.kind == .unknownReference && error.line == 8 && error.column == 10

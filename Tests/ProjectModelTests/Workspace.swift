@@ -32,13 +32,21 @@ struct Workspace {
         return try ProjectLoader.load(options)
     }
 
-    /// The error loading gives, or nil when it loads.
+    /// The error loading reports, or nil when everything loads: the error thrown for a template that cannot be read
+    /// at all, else the first function's reason for being unavailable, else the first error note (a route, API or
+    /// nested stack left out).
     func loadError(overrides: [String: String] = [:]) -> ProjectError? {
+        let project: Project
         do {
-            _ = try load(overrides: overrides)
-            return nil
+            project = try load(overrides: overrides)
         } catch {
             return error
+        }
+        if let reason = project.functions.lazy.compactMap(\.unavailableReason).first { return reason }
+        return project.notes.first { $0.severity == .error }.map { note in
+            ProjectError(
+                note.kind ?? .invalidValue, file: note.file, line: note.line, column: note.column, path: note.path,
+                message: note.message)
         }
     }
 }

@@ -1,105 +1,211 @@
 import Foundation
 
+/// What loading one function found besides the function itself: its `Api` / `HttpApi` events (for routes) and the
+/// findings that do not stop it (a parameter without a value, an event that cannot become a route).
+struct LoadedFunction {
+    var spec: FunctionSpec
+    var eventEntries: [TemplateEntry] = []
+    var notes: [Diagnostic] = []
+}
+
+/// Collects one function's problems while it loads, so that one bad property neither hides the others nor stops
+/// the rest of the template: a property that cannot be read gets its default, and the function is unavailable.
+struct FunctionProblems {
+    var errors: [ProjectError] = []
+    var notes: [Diagnostic] = []
+
+    /// `read()`, or `fallback` when it fails. A parameter without a value is only a warning unless the property is
+    /// `required` to run the function (its code, handler, runtime).
+    mutating func value<T>(_ fallback: T, required: Bool = false, _ read: () throws(ProjectError) -> T) -> T {
+        do {
+            return try read()
+        } catch {
+            if error.kind == .parameterWithoutValue, !required {
+                notes.append(Diagnostic(.warning, error, suffix: "; using the default"))
+            } else {
+                errors.append(error)
+            }
+            return fallback
+        }
+    }
+}
+
 extension SAMTemplateLoader {
-    /// Builds a function spec; also returns the raw `Events` entries (for routes).
-    func function(_ resource: TemplateResource) throws(ProjectError) -> (FunctionSpec, [TemplateEntry]) {
+    /// Loads a function resource. Only a resource whose `Properties` cannot be read at all throws; every other
+    /// problem is recorded in the spec's `problems`, and the function is kept, unavailable.
+    func function(_ resource: TemplateResource) throws(ProjectError) -> LoadedFunction {
         let isSAM = resource.type == "AWS::Serverless::Function"
         let props = try properties(of: resource, globalsSection: "Function")
-        let packageType = try string(props["PackageType"]) ?? "Zip"
-        guard packageType == "Zip" || packageType == "Image" else {
-            throw error(.invalidValue, props["PackageType"] ?? props, "PackageType must be Zip or Image")
+        var problems = FunctionProblems()
+        var packageType = problems.value("Zip") { () throws(ProjectError) in try string(props["PackageType"]) ?? "Zip" }
+        if packageType != "Zip" && packageType != "Image" {
+            problems.errors.append(error(.invalidValue, props["PackageType"] ?? props, "PackageType must be Zip or Image"))
+            packageType = "Zip"
         }
-        var runtime = try string(props["Runtime"])
-        var handler = try string(props["Handler"])
+        var runtime: String?
+        var handler: String?
         var imageURI: String?
-        let code: CodeLocation
+        var code = CodeLocation.directory(templateDirectory)
         if packageType == "Image" {
-            runtime = nil
-            handler = nil
-            imageURI = try string(isSAM ? props["ImageUri"] : props["Code"]?["ImageUri"])
-            code = .directory(templateDirectory)
+            imageURI = problems.value(nil) { () throws(ProjectError) in
+                try string(isSAM ? props["ImageUri"] : props["Code"]?["ImageUri"])
+            }
         } else {
             for key in ["Handler", "Runtime"] where props[key] == nil {
-                throw ProjectError(
-                    .missingProperty,
-                    at: props.location,
-                    path: TemplateNode.join(props.path, key),
-                    message: "missing \(key) (required for a Zip function)"
+                problems.errors.append(
+                    ProjectError(
+                        .missingProperty,
+                        at: props.location,
+                        path: TemplateNode.join(props.path, key),
+                        message: "missing \(key) (required for a Zip function)"
+                    )
                 )
             }
-            code =
-                try isSAM
-                ? samCode(props, resource: resource, handler: handler, runtime: runtime)
-                : lambdaCode(props, resource: resource, handler: handler, runtime: runtime)
+            handler = problems.value(nil, required: true) { () throws(ProjectError) in try string(props["Handler"]) }
+            runtime = problems.value(nil, required: true) { () throws(ProjectError) in try string(props["Runtime"]) }
+            if let runtime, let node = props["Runtime"], !LambdaRuntimes.isSupported(runtime) {
+                problems.errors.append(error(.unsupported, node, LambdaRuntimes.unsupportedMessage(runtime)))
+            }
+            let (handlerNow, runtimeNow) = (handler, runtime)
+            code = problems.value(code, required: true) { () throws(ProjectError) in
+                if let asset = try cdkAsset(resource, property: isSAM ? "CodeUri" : "Code") { return asset }
+                return try isSAM
+                    ? samCode(props, resource: resource, handler: handlerNow, runtime: runtimeNow)
+                    : lambdaCode(props, resource: resource, handler: handlerNow, runtime: runtimeNow)
+            }
         }
-        let timeout = try integer(props["Timeout"]) ?? 3
-        let memorySize = try integer(props["MemorySize"]) ?? 128
         var layers: [LayerSpec] = []
         var remoteLayers: [String] = []
-        try readLayers(props["Layers"], into: &layers, remote: &remoteLayers)
+        problems.value(()) { () throws(ProjectError) in try readLayers(props["Layers"], into: &layers, remote: &remoteLayers) }
         var events: [EventSpec] = []
         var eventEntries: [TemplateEntry] = []
         if isSAM, let eventsNode = props["Events"], !eventsNode.isNull {
-            guard let entries = eventsNode.entries else {
-                throw error(.invalidValue, eventsNode, "Events must be a map")
-            }
-            for entry in entries {
-                guard entry.value.entries != nil, let typeNode = entry.value["Type"] else {
-                    throw error(.missingProperty, entry.value, "an event needs a Type")
+            if let entries = eventsNode.entries {
+                for entry in entries {
+                    let event = problems.value(nil) { () throws(ProjectError) -> EventSpec? in try self.event(entry) }
+                    guard let event else { continue }
+                    events.append(event)
+                    eventEntries.append(entry)
                 }
-                guard let type = try string(typeNode) else {
-                    throw error(.invalidValue, typeNode, "Type must be a string")
-                }
-                let properties =
-                    try entry.value["Properties"].flatMap { node throws(ProjectError) in
-                        try resolver.resolve(node)
-                    } ?? .object([:])
-                events.append(EventSpec(name: entry.key, type: type, properties: properties))
-                eventEntries.append(entry)
+            } else {
+                problems.errors.append(error(.invalidValue, eventsNode, "Events must be a map"))
             }
         }
-        let spec = FunctionSpec(
+        var spec = FunctionSpec(
             logicalID: resource.logicalID,
-            functionName: try string(props["FunctionName"]),
+            functionName: problems.value(nil) { () throws(ProjectError) in try string(props["FunctionName"]) },
             runtime: runtime,
             handler: handler,
             code: code,
-            timeout: timeout,
-            memorySize: memorySize,
-            environment: try environment(props["Environment"]),
-            role: try role(props["Role"], resource: resource, isSAM: isSAM, properties: props),
-            policies: try props["Policies"].flatMap { node throws(ProjectError) in try resolver.resolve(node) },
+            timeout: problems.value(3) { () throws(ProjectError) in try integer(props["Timeout"]) ?? 3 },
+            memorySize: problems.value(128) { () throws(ProjectError) in try integer(props["MemorySize"]) ?? 128 },
+            environment: environment(props["Environment"], problems: &problems),
+            role: problems.value(nil) { () throws(ProjectError) in
+                try role(props["Role"], resource: resource, isSAM: isSAM, properties: props)
+            },
+            policies: problems.value(nil) { () throws(ProjectError) in
+                try props["Policies"].flatMap { node throws(ProjectError) in try resolver.resolve(node) }
+            },
             events: events,
             layers: layers,
             remoteLayers: remoteLayers,
-            architectures: try stringList(props["Architectures"]) ?? ["x86_64"],
-            functionURL: try props["FunctionUrlConfig"].flatMap { node throws(ProjectError) in
-                try resolver.resolve(node)
+            architectures: problems.value(["x86_64"]) { () throws(ProjectError) in
+                try stringList(props["Architectures"]) ?? ["x86_64"]
+            },
+            functionURL: problems.value(nil) { () throws(ProjectError) in
+                try props["FunctionUrlConfig"].flatMap { node throws(ProjectError) in try resolver.resolve(node) }
             },
             packageType: packageType,
             imageURI: imageURI,
             resourceType: resource.type,
             location: resource.node.location
         )
-        return (spec, eventEntries)
+        spec.stackPath = stackPath
+        spec.cdkPath = Self.cdkPath(resource)
+        spec.problems = problems.errors
+        return LoadedFunction(spec: spec, eventEntries: eventEntries, notes: problems.notes)
+    }
+
+    /// One entry of `Events`, with its properties resolved.
+    func event(_ entry: TemplateEntry) throws(ProjectError) -> EventSpec {
+        guard entry.value.entries != nil, let typeNode = entry.value["Type"] else {
+            throw error(.missingProperty, entry.value, "an event needs a Type")
+        }
+        guard let type = try string(typeNode) else {
+            throw error(.invalidValue, typeNode, "Type must be a string")
+        }
+        let properties =
+            try entry.value["Properties"].flatMap { node throws(ProjectError) in try resolver.resolve(node) }
+            ?? .object([:])
+        return EventSpec(name: entry.key, type: type, properties: properties)
+    }
+
+    /// The function spec of a function resource that cannot be read at all: unavailable, with `problem` as reason.
+    func unreadableFunction(_ resource: TemplateResource, _ problem: ProjectError) -> FunctionSpec {
+        var spec = FunctionSpec(
+            logicalID: resource.logicalID,
+            runtime: nil,
+            handler: nil,
+            code: .directory(templateDirectory),
+            resourceType: resource.type,
+            location: resource.node.location
+        )
+        spec.stackPath = stackPath
+        spec.cdkPath = Self.cdkPath(resource)
+        spec.problems = [problem]
+        return spec
+    }
+
+    // MARK: - CDK assets
+
+    /// The CDK construct path of a resource (`Metadata.aws:cdk:path`), without its last `/Resource`.
+    static func cdkPath(_ resource: TemplateResource) -> String? {
+        guard let path = resource.node["Metadata"]?["aws:cdk:path"]?.scalarText else { return nil }
+        return path.hasSuffix("/Resource") ? String(path.dropLast("/Resource".count)) : path
+    }
+
+    /// The local asset CDK (and `sam build` of CDK apps) records for a property whose deployed value is on S3:
+    /// `Metadata.aws:asset:path`, relative to the template's folder (`cdk.out`), when `aws:asset:property` names
+    /// `property`; nil when the resource has none.
+    func cdkAsset(_ resource: TemplateResource, property: String) throws(ProjectError) -> CodeLocation? {
+        guard let metadata = resource.node["Metadata"],
+            let pathNode = metadata["aws:asset:path"], let path = pathNode.scalarText,
+            metadata["aws:asset:property"]?.scalarText == property
+        else { return nil }
+        return try localCode(path, node: pathNode)
     }
 
     // MARK: - Environment
 
-    /// `Environment.Variables` with every value stringified (numbers and bools as written / "true" / "false").
-    func environment(_ node: TemplateNode?) throws(ProjectError) -> [String: String] {
+    /// `Environment.Variables` with every value stringified (numbers and bools as written / "true" / "false"). A
+    /// variable whose value needs a parameter without a value is empty, as SAM leaves it, with a warning.
+    func environment(_ node: TemplateNode?, problems: inout FunctionProblems) -> [String: String] {
         guard let node, !node.isNull else { return [:] }
         var result: [String: String] = [:]
         if node.intrinsic == nil, let variables = node["Variables"], variables.intrinsic == nil {
             if variables.isNull { return [:] }
             guard let entries = variables.entries else {
-                throw error(.invalidValue, variables, "Variables must be a map")
+                problems.errors.append(error(.invalidValue, variables, "Variables must be a map"))
+                return [:]
             }
             for entry in entries {
-                if let value = try resolver.stringified(entry.value) { result[entry.key] = value }
+                do {
+                    if let value = try resolver.stringified(entry.value) { result[entry.key] = value }
+                } catch where error.kind == .parameterWithoutValue {
+                    result[entry.key] = ""
+                    problems.notes.append(Diagnostic(.warning, error, suffix: "; \(entry.key) is empty"))
+                } catch {
+                    problems.errors.append(error)
+                }
             }
             return result
         }
+        return problems.value([:]) { () throws(ProjectError) in try resolvedEnvironment(node) }
+    }
+
+    /// `Environment` written as an intrinsic function (or with `Variables` as one), resolved as a whole.
+    func resolvedEnvironment(_ node: TemplateNode) throws(ProjectError) -> [String: String] {
+        var result: [String: String] = [:]
         guard let value = try resolver.resolve(node) else { return [:] }
         guard case .object(let members) = value else { throw error(.invalidValue, node, "Environment must be a map") }
         guard let variables = members["Variables"] else { return [:] }
@@ -126,16 +232,9 @@ extension SAMTemplateLoader {
     )
         throws(ProjectError) -> RoleReference?
     {
-        let missing: () throws(ProjectError) -> RoleReference? = { () throws(ProjectError) in
-            if isSAM { return .implicitSAMRole(logicalID: resource.logicalID) }
-            throw ProjectError(
-                .missingProperty,
-                at: properties.location,
-                path: TemplateNode.join(properties.path, "Role"),
-                message: "missing Role (required for AWS::Lambda::Function)"
-            )
-        }
-        guard let node, !node.isNull else { return try missing() }
+        // A plain AWS::Lambda::Function without Role cannot deploy, but runs locally: with no role to assume.
+        let missing: () -> RoleReference? = { isSAM ? .implicitSAMRole(logicalID: resource.logicalID) : nil }
+        guard let node, !node.isNull else { return missing() }
         if let target = try referenceTarget(node) {
             guard target.type == "AWS::IAM::Role" else {
                 throw error(
@@ -147,7 +246,7 @@ extension SAMTemplateLoader {
             if target.isImplicit { return .implicitSAMRole(logicalID: String(target.logicalID.dropLast(4))) }
             return .templateRole(logicalID: target.logicalID, roleName: try resolver.nameProperty(target, "RoleName"))
         }
-        guard let value = try resolver.string(node) else { return try missing() }
+        guard let value = try resolver.string(node) else { return missing() }
         guard value.hasPrefix("arn:") else { return .name(value) }
         // A Sub that builds the ARN of a role of this template still names that role.
         for candidate in resources where candidate.type == "AWS::IAM::Role" && !candidate.isImplicit {

@@ -33,8 +33,7 @@ extension SAMTemplateLoader {
         }
         let normalizedMethod = (method ?? "ANY").lowercased() == "any" ? "ANY" : (method ?? "ANY").uppercased()
         let api = try apiResource(props[kind == .rest ? "RestApiId" : "ApiId"], kind: kind)
-        let apiProps = try properties(of: api, globalsSection: kind == .rest ? "Api" : "HttpApi")
-        let stageName = try api.isImplicit ? nil : string(apiProps["StageName"])
+        let context = try apiContext(api)
         // `PayloadFormatVersion: 2.0` unquoted is a YAML number: keep its text.
         var payloadFormatVersion = kind == .rest ? "1.0" : "2.0"
         if kind == .http, let node = props["PayloadFormatVersion"], let text = try resolver.stringified(node) {
@@ -47,25 +46,104 @@ extension SAMTemplateLoader {
                 "PayloadFormatVersion must be 1.0 or 2.0"
             )
         }
-        var binaryMediaTypes: [String] = []
-        if kind == .rest {
-            binaryMediaTypes = (try stringList(apiProps["BinaryMediaTypes"]) ?? []).map {
-                $0.replacingOccurrences(of: "~1", with: "/")
-            }
-        }
+        let apiProps = try properties(of: api, globalsSection: kind == .rest ? "Api" : "HttpApi")
         return Route(
             method: normalizedMethod,
             path: path ?? "/",
             kind: kind,
             payloadFormatVersion: payloadFormatVersion,
-            functionLogicalID: function.logicalID,
-            apiLogicalID: api.logicalID,
-            stageName: stageName ?? (kind == .rest ? "Prod" : "$default"),
-            cors: kind == .rest ? try restCORS(apiProps["Cors"]) : try httpCORS(apiProps["CorsConfiguration"]),
+            functionLogicalID: function.id,
+            apiLogicalID: scopedID(api.logicalID),
+            stageName: context.stageName,
+            cors: context.cors,
             authorizer: try authorizer(api: apiProps, event: props, kind: kind),
-            binaryMediaTypes: binaryMediaTypes,
-            eventName: event.key
+            binaryMediaTypes: context.binaryMediaTypes,
+            eventName: event.key,
+            stageVariables: context.stageVariables
         )
+    }
+
+    /// The stage, CORS and binary media types of an API resource of any kind: SAM's `AWS::Serverless::Api` /
+    /// `HttpApi` (with Globals), or a raw `AWS::ApiGateway::RestApi` / `AWS::ApiGatewayV2::Api` with its stage
+    /// resources.
+    func apiContext(_ api: TemplateResource) throws(ProjectError) -> APIDefinitionContext {
+        switch api.type {
+        case "AWS::Serverless::Api":
+            let props = try properties(of: api, globalsSection: "Api")
+            return APIDefinitionContext(
+                api: api, kind: .rest,
+                stageName: (api.isImplicit ? nil : try string(props["StageName"])) ?? "Prod",
+                stageVariables: api.isImplicit ? [:] : try stringMap(props["Variables"]),
+                cors: try restCORS(props["Cors"]),
+                binaryMediaTypes: try binaryMediaTypes(props["BinaryMediaTypes"]))
+        case "AWS::Serverless::HttpApi":
+            let props = try properties(of: api, globalsSection: "HttpApi")
+            return APIDefinitionContext(
+                api: api, kind: .http,
+                stageName: (api.isImplicit ? nil : try string(props["StageName"])) ?? "$default",
+                stageVariables: api.isImplicit ? [:] : try stringMap(props["StageVariables"]),
+                cors: try httpCORS(props["CorsConfiguration"]),
+                binaryMediaTypes: [])
+        case "AWS::ApiGatewayV2::Api":
+            let props = try properties(of: api, globalsSection: nil)
+            let stage = try stageResource(of: api, type: "AWS::ApiGatewayV2::Stage", apiKey: "ApiId")
+            return APIDefinitionContext(
+                api: api, kind: .http,
+                stageName: try string(stage?["StageName"]) ?? "$default",
+                stageVariables: try stringMap(stage?["StageVariables"]),
+                cors: try httpCORS(props["CorsConfiguration"]),
+                binaryMediaTypes: [])
+        default:
+            let props = try properties(of: api, globalsSection: nil)
+            var stage = try stageResource(of: api, type: "AWS::ApiGateway::Stage", apiKey: "RestApiId")
+            var variables = stage?["Variables"]
+            if stage == nil {
+                stage = try stageResource(of: api, type: "AWS::ApiGateway::Deployment", apiKey: "RestApiId")
+                variables = stage?["StageDescription"]?["Variables"]
+            }
+            return APIDefinitionContext(
+                api: api, kind: .rest,
+                stageName: try string(stage?["StageName"]) ?? "Prod",
+                stageVariables: try stringMap(variables),
+                cors: nil,
+                binaryMediaTypes: try binaryMediaTypes(props["BinaryMediaTypes"]))
+        }
+    }
+
+    /// `BinaryMediaTypes`, with SAM's `~1` turned back into `/`.
+    func binaryMediaTypes(_ node: TemplateNode?) throws(ProjectError) -> [String] {
+        (try stringList(node) ?? []).map { $0.replacingOccurrences(of: "~1", with: "/") }
+    }
+
+    /// The `Properties` of the first stage (or deployment) resource of `type` whose `apiKey` refers to `api`.
+    func stageResource(of api: TemplateResource, type: String, apiKey: String) throws(ProjectError) -> TemplateNode? {
+        for resource in resources where resource.type == type {
+            guard let properties = resource.properties, let reference = properties[apiKey],
+                try referenceTarget(reference)?.logicalID == api.logicalID
+            else { continue }
+            if type.hasSuffix("Deployment"), properties["StageName"] == nil { continue }
+            return properties
+        }
+        return nil
+    }
+
+    /// A logical id of this template as the project knows it: prefixed with the nested stacks' path.
+    func scopedID(_ logicalID: String) -> String {
+        stackPath.isEmpty ? logicalID : "\(stackPath)/\(logicalID)"
+    }
+
+    /// A map of strings (stage variables), resolved; empty when absent.
+    func stringMap(_ node: TemplateNode?) throws(ProjectError) -> [String: String] {
+        guard let node, let value = try resolver.resolve(node) else { return [:] }
+        guard case .object(let members) = value else { throw error(.invalidValue, node, "must be a map of strings") }
+        var result: [String: String] = [:]
+        for (key, member) in members {
+            guard let text = member.scalarString else {
+                throw error(.invalidValue, node, "\(key) must be a string")
+            }
+            result[key] = text
+        }
+        return result
     }
 
     /// The API resource a `RestApiId` / `ApiId` names, or the implicit one.
@@ -260,11 +338,11 @@ extension SAMTemplateLoader {
             guard Self.functionTypes.contains(target.type) else {
                 throw error(.invalidValue, node, "FunctionArn refers to \(target.logicalID), which is not a function")
             }
-            return target.logicalID
+            return scopedID(target.logicalID)
         }
         if let arn = try string(node) {
             for resource in resources where Self.functionTypes.contains(resource.type) {
-                if try resolver.getAtt(resource.logicalID, "Arn", at: node) == arn { return resource.logicalID }
+                if try resolver.getAtt(resource.logicalID, "Arn", at: node) == arn { return scopedID(resource.logicalID) }
             }
         }
         throw error(.invalidValue, node, "FunctionArn must be !GetAtt <Function>.Arn of a function in this template")

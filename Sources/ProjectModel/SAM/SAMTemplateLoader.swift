@@ -15,23 +15,31 @@ struct SAMTemplateLoader {
     let resourcesByID: [String: TemplateResource]
     let globals: SAMGlobals
     let resolver: IntrinsicResolver
+    /// The nested stacks that lead to this template (`ChildApp/Grandchild`); empty for the top template.
+    let stackPath: String
+    /// The templates that include this one, outermost first (a nested stack must not include an ancestor).
+    let ancestors: [URL]
+    /// Where the parameter values came from, for the unknown-name warning.
+    let overrideSource: String
+    /// The files read besides the template (OpenAPI definitions, included files), for `Project.sourceFiles`.
+    let readFiles = ReadFiles()
+
+    /// A list the loader's non-mutating readers add to.
+    final class ReadFiles {
+        var urls: [URL] = []
+    }
 
     var templateDirectory: URL { templateURL.deletingLastPathComponent() }
 
-    /// Loads the project.
-    static func load(
+    init(
         root: TemplateNode,
         templateURL: URL,
         file: String,
-        options: ProjectLoadOptions
-    )
-        throws(ProjectError) -> Project
-    {
-        let loader = try SAMTemplateLoader(root: root, templateURL: templateURL, file: file, options: options)
-        return try loader.project().0
-    }
-
-    init(root: TemplateNode, templateURL: URL, file: String, options: ProjectLoadOptions) throws(ProjectError) {
+        options: ProjectLoadOptions,
+        stackPath: String = "",
+        ancestors: [URL] = [],
+        overrideSource: String = "--parameter-overrides"
+    ) throws(ProjectError) {
         guard root.entries != nil else {
             throw ProjectError(.invalidValue, at: root.location, path: nil, message: "the template must be a map")
         }
@@ -39,6 +47,9 @@ struct SAMTemplateLoader {
         self.templateURL = templateURL
         self.file = file
         self.options = options
+        self.stackPath = stackPath
+        self.ancestors = ancestors
+        self.overrideSource = overrideSource
         parameters = try Self.readParameters(root["Parameters"], root: root, overrides: options.parameterOverrides)
         resources = try Self.readResources(root)
         var byID: [String: TemplateResource] = [:]
@@ -102,22 +113,29 @@ struct SAMTemplateLoader {
                 result[entry.key] = parameter
             }
         }
-        let unknown = overrides.keys.filter { result[$0] == nil }.sorted()
-        if !unknown.isEmpty {
-            let location = node?.location ?? root.location
-            let declared = result.keys.sorted()
-            throw ProjectError(
-                .parameter,
-                at: location,
-                path: "Parameters",
-                message: "--parameter-overrides names \(unknown.joined(separator: ", ")), which the template does not"
-                    + " declare"
-                    + (declared.isEmpty
-                        ? " (it declares no parameters)"
-                        : " (it declares \(declared.joined(separator: ", ")))")
-            )
-        }
         return result
+    }
+
+    /// The warning for `--parameter-overrides` (or a parent stack's `Parameters`) naming parameters the template does
+    /// not declare: SAM ignores them, and so does standin, saying so.
+    static func unknownOverrides(
+        _ overrides: [String: String],
+        declared: [String: TemplateParameter],
+        root: TemplateNode,
+        source: String
+    ) -> ProjectError? {
+        let unknown = overrides.keys.filter { declared[$0] == nil }.sorted()
+        guard !unknown.isEmpty else { return nil }
+        let node = root["Parameters"]
+        let names = declared.keys.sorted()
+        return ProjectError(
+            .parameter,
+            at: node?.location ?? root.location,
+            path: "Parameters",
+            message: "\(source) names \(unknown.joined(separator: ", ")), which the template does not declare"
+                + (names.isEmpty ? " (it declares no parameters)" : " (it declares \(names.joined(separator: ", ")))")
+                + "; ignored"
+        )
     }
 
     /// The text of a literal parameter value (a list is joined with commas).
@@ -287,24 +305,26 @@ struct SAMTemplateLoader {
 
     // MARK: - Project
 
-    /// Loads every function and route; with `collecting`, a function or route that cannot be loaded is left out and
-    /// its error returned instead of thrown.
-    func project(collecting: Bool = false) throws(ProjectError) -> (Project, [ProjectError]) {
+    /// Loads every function, route and nested stack. A function that cannot run is kept, unavailable, with its
+    /// problems; a route, API or nested stack that cannot be read is left out with a note (`Project.notes`).
+    func project() throws(ProjectError) -> Project {
+        var notes: [Diagnostic] = []
+        if let warning = Self.unknownOverrides(
+            options.parameterOverrides, declared: parameters, root: root, source: overrideSource)
+        {
+            notes.append(Diagnostic(.warning, warning))
+        }
         var functions: [FunctionSpec] = []
-        var errors: [ProjectError] = []
         var pendingRoutes: [(function: FunctionSpec, event: TemplateEntry)] = []
         for resource in resources where !resource.isImplicit && Self.functionTypes.contains(resource.type) {
+            guard included(resource, notes: &notes) else { continue }
             do {
-                if let condition = resource.condition {
-                    guard let conditionNode = resource.node["Condition"] else { continue }
-                    guard try resolver.condition(condition, at: conditionNode) else { continue }
-                }
-                let (function, events) = try self.function(resource)
-                functions.append(function)
-                for event in events { pendingRoutes.append((function, event)) }
+                let loaded = try function(resource)
+                functions.append(loaded.spec)
+                notes += loaded.notes
+                for event in loaded.eventEntries { pendingRoutes.append((loaded.spec, event)) }
             } catch {
-                guard collecting else { throw error }
-                errors.append(error)
+                functions.append(unreadableFunction(resource, error))
             }
         }
         var routes: [Route] = []
@@ -312,18 +332,42 @@ struct SAMTemplateLoader {
             do {
                 if let route = try self.route(function: function, event: event) { routes.append(route) }
             } catch {
-                guard collecting else { throw error }
-                errors.append(error)
+                notes.append(Diagnostic(.error, error, suffix: " (the route is not served)"))
             }
         }
-        let project = Project(
+        routes = mergeDefinitionRoutes(routes, functions: functions, notes: &notes)
+        routes += cloudFormationRoutes(functions: functions, notes: &notes)
+        var project = Project(
             templateURL: templateURL,
             format: .sam,
             functions: functions,
             routes: routes,
             parameters: TemplateParameter.values(of: parameters)
         )
-        return (project, errors)
+        project.notes = notes
+        project.sourceFiles = [templateURL] + readFiles.urls
+        project.stackTemplates[stackPath] = root
+        for resource in resources where Self.nestedStackTypes.contains(resource.type) {
+            guard included(resource, notes: &notes) else { continue }
+            do {
+                project.include(try nestedStack(resource))
+            } catch {
+                project.notes.append(Diagnostic(.error, error, suffix: " (the nested stack is not loaded)"))
+            }
+        }
+        return project
+    }
+
+    /// False when the resource's `Condition` is false; a condition that cannot be evaluated counts as true, with a
+    /// note.
+    func included(_ resource: TemplateResource, notes: inout [Diagnostic]) -> Bool {
+        guard let condition = resource.condition, let conditionNode = resource.node["Condition"] else { return true }
+        do {
+            return try resolver.condition(condition, at: conditionNode)
+        } catch {
+            notes.append(Diagnostic(.warning, error, suffix: "; \(resource.logicalID) is loaded as if it were true"))
+            return true
+        }
     }
 
     func error(_ kind: ProjectError.Kind, _ node: TemplateNode, _ message: String) -> ProjectError {

@@ -49,7 +49,7 @@ extension ServerlessLoader {
         let architecture = try firstString(node["architecture"], provider["architecture"]) ?? "x86_64"
         let functionName = try string(node["name"]) ?? "\(service)-\(stage)-\(key)"
         let (events, routes) = try self.events(node["events"], functionKey: key)
-        let spec = FunctionSpec(
+        var spec = FunctionSpec(
             logicalID: key,
             functionName: functionName,
             runtime: runtime,
@@ -70,6 +70,9 @@ extension ServerlessLoader {
             resourceType: "AWS::Lambda::Function",
             location: raw.location
         )
+        if let runtime, let runtimeNode = node["runtime"] ?? provider["runtime"], !LambdaRuntimes.isSupported(runtime) {
+            spec.problems.append(error(.unsupported, runtimeNode, LambdaRuntimes.unsupportedMessage(runtime)))
+        }
         return (spec, routes)
     }
 

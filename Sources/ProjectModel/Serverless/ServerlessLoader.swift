@@ -381,12 +381,10 @@ struct ServerlessLoader {
 
     // MARK: - Project
 
-    /// Loads every function; with `collecting`, a function that cannot be loaded is left out and its error
-    /// returned instead of thrown.
-    func project(collecting: Bool = false) throws(ProjectError) -> (Project, [ProjectError]) {
+    /// Loads every function; a function that cannot be loaded is kept, unavailable, with its error as its problem.
+    func project() throws(ProjectError) -> Project {
         var functions: [FunctionSpec] = []
         var routes: [Route] = []
-        var errors: [ProjectError] = []
         for entry in functionEntries {
             do {
                 let node = try variables.resolveCached(entry.value)
@@ -394,11 +392,20 @@ struct ServerlessLoader {
                 functions.append(function)
                 routes += functionRoutes
             } catch {
-                guard collecting else { throw error }
-                errors.append(error)
+                var function = FunctionSpec(
+                    logicalID: entry.key,
+                    functionName: "\(service)-\(stage)-\(entry.key)",
+                    runtime: nil,
+                    handler: nil,
+                    code: .directory(templateURL.deletingLastPathComponent()),
+                    resourceType: "AWS::Lambda::Function",
+                    location: entry.keyLocation
+                )
+                function.problems = [error]
+                functions.append(function)
             }
         }
-        let project = Project(
+        var project = Project(
             templateURL: templateURL,
             format: .serverless,
             functions: functions,
@@ -408,7 +415,8 @@ struct ServerlessLoader {
             stage: stage,
             region: region
         )
-        return (project, errors)
+        project.sourceFiles = [templateURL]
+        return project
     }
 
     // MARK: - Value helpers

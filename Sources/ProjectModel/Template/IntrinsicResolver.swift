@@ -283,7 +283,7 @@ final class IntrinsicResolver {
         if let parameter = parameters[name] {
             guard let value = parameter.value else {
                 throw error(
-                    .parameter,
+                    .parameterWithoutValue,
                     node,
                     "parameter \(name) (declared at \(parameter.node.location.line):\(parameter.node.location.column))"
                         + " has no value: give it a Default or pass --parameter-overrides \(name)=VALUE"

@@ -20,6 +20,12 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
     public var path: String?
     /// The human-readable message.
     public var message: String
+    /// The kind of load error behind the finding, when it comes from the loader (not encoded).
+    public var kind: ProjectError.Kind?
+
+    enum CodingKeys: String, CodingKey {
+        case severity, file, line, column, path, message
+    }
 
     /// Creates a diagnostic.
     public init(
@@ -52,14 +58,20 @@ public struct Diagnostic: Sendable, Equatable, Codable, CustomStringConvertible 
 
     /// The error diagnostic for a load error.
     public init(_ error: ProjectError) {
+        self.init(.error, error)
+    }
+
+    /// A diagnostic of `severity` for a load error, with `suffix` added to its message.
+    public init(_ severity: Severity, _ error: ProjectError, suffix: String = "") {
         self.init(
-            .error,
+            severity,
             file: error.file,
             line: error.line,
             column: error.column,
             path: error.path,
-            message: error.message
+            message: error.message + suffix
         )
+        kind = error.kind
     }
 
     /// `file:line:col: error: path: message` (the parts that are known).

@@ -49,6 +49,7 @@ struct ProjectChecker {
     /// The node that sets `field` for `function`: its own property, else Globals / provider.
     func node(_ field: Field, of function: FunctionSpec) -> TemplateNode? {
         if isSAM {
+            let root = project.stackTemplates[function.stackPath] ?? self.root
             let properties = root["Resources"]?[function.logicalID]?["Properties"]
             var key = field.samKey
             if field == .code, function.resourceType == "AWS::Lambda::Function" { key = "Code" }
@@ -84,8 +85,8 @@ struct ProjectChecker {
     // MARK: - Functions
 
     func checkFunction(_ function: FunctionSpec) -> [Diagnostic] {
-        guard function.packageType == "Zip", let runtime = function.runtime else { return [] }
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = function.problems.map(Diagnostic.init)
+        guard function.packageType == "Zip", let runtime = function.runtime else { return diagnostics }
         let runtimeFinding = checkRuntime(runtime, function)
         if let runtimeFinding { diagnostics.append(runtimeFinding) }
         if !(1...900).contains(function.timeout) {
@@ -108,40 +109,17 @@ struct ProjectChecker {
                 )
             )
         }
-        if runtimeFinding?.severity != .error {
+        if function.isAvailable {
             diagnostics += checkHandler(function, runtime: runtime)
         }
         if let roleFinding = checkRole(function) { diagnostics.append(roleFinding) }
         return diagnostics
     }
 
-    /// Unsupported runtimes are errors; runtimes AWS Lambda has deprecated are warnings.
+    /// Runtimes AWS Lambda has deprecated are warnings (the loader reports those standin cannot run).
     func checkRuntime(_ runtime: String, _ function: FunctionSpec) -> Diagnostic? {
-        if let deprecated = ProjectValidator.runtimes[runtime] {
-            guard deprecated else { return nil }
-            return diagnostic(
-                .warning,
-                .runtime,
-                of: function,
-                "\(runtime) is deprecated in AWS Lambda; move to a newer runtime"
-            )
-        }
-        if let family = ProjectValidator.unsupportedFamilies.first(where: { runtime.hasPrefix($0) }) {
-            return diagnostic(
-                .error,
-                .runtime,
-                of: function,
-                "\(runtime) is not supported by standin (\(family) functions cannot run locally; python, nodejs and"
-                    + " provided runtimes can)"
-            )
-        }
-        return diagnostic(
-            .error,
-            .runtime,
-            of: function,
-            "\(runtime) is not a runtime standin supports (python3.8-3.14, nodejs16.x-24.x, provided,"
-                + " provided.al2, provided.al2023)"
-        )
+        guard LambdaRuntimes.isDeprecated(runtime) else { return nil }
+        return diagnostic(.warning, .runtime, of: function, "\(runtime) is deprecated in AWS Lambda; move to a newer runtime")
     }
 
     /// The role warning: a role whose name only the deployed stack knows.
@@ -308,6 +286,8 @@ struct ProjectChecker {
             func add(_ node: TemplateNode?, _ message: String) {
                 if let node {
                     diagnostics.append(Diagnostic(.error, at: node.location, path: node.path, message: message))
+                } else if let location = route.location {
+                    diagnostics.append(Diagnostic(.error, at: location, path: nil, message: message))
                 } else if let function = project.function(named: route.functionLogicalID) {
                     diagnostics.append(
                         Diagnostic(.error, at: function.location, path: function.logicalID, message: message)
@@ -340,7 +320,11 @@ struct ProjectChecker {
     /// The event that made a route: SAM `Events.<name>`; serverless the value of `events[<index>]`.
     func eventNode(_ route: Route) -> TemplateNode? {
         if isSAM {
-            return root["Resources"]?[route.functionLogicalID]?["Properties"]?["Events"]?[route.eventName]
+            guard !route.eventName.isEmpty, let function = project.function(named: route.functionLogicalID) else {
+                return nil
+            }
+            let root = project.stackTemplates[function.stackPath] ?? self.root
+            return root["Resources"]?[function.logicalID]?["Properties"]?["Events"]?[route.eventName]
         }
         guard let open = route.eventName.lastIndex(of: "["), route.eventName.hasSuffix("]"),
             let index = Int(route.eventName[route.eventName.index(after: open)...].dropLast()),

@@ -9,15 +9,6 @@ import Foundation
 /// `Fn::GetAtt` / `Fn::Sub` targets anywhere in `Resources` and `Outputs`; `Timeout` (1-900) and `MemorySize`
 /// (128-10240); and whether the function's role can be found without `--stack-name` or `--role`.
 public enum ProjectValidator {
-    /// Runtimes standin runs, and whether AWS Lambda has deprecated them.
-    static let runtimes: [String: Bool] = [
-        "python3.8": true, "python3.9": true, "python3.10": true, "python3.11": false, "python3.12": false,
-        "python3.13": false, "python3.14": false,
-        "nodejs16.x": true, "nodejs18.x": true, "nodejs20.x": true, "nodejs22.x": false, "nodejs24.x": false,
-        "provided": true, "provided.al2": false, "provided.al2023": false,
-    ]
-    /// Runtime families AWS Lambda has that standin does not run.
-    static let unsupportedFamilies = ["java", "dotnet", "ruby", "go"]
     /// Methods an Api / HttpApi event may have.
     static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"]
 
@@ -35,11 +26,12 @@ public enum ProjectValidator {
         }
         var project: Project?
         do {
-            let (loaded, errors) = try ProjectLoader.load(template, options: options, collecting: true)
-            diagnostics += errors.map(Diagnostic.init)
-            let checker = ProjectChecker(project: loaded, template: template, options: options)
-            diagnostics += checker.check()
-            if errors.isEmpty { project = loaded }
+            let loaded = try ProjectLoader.load(template, options: options)
+            diagnostics += loaded.notes
+            diagnostics += ProjectChecker(project: loaded, template: template, options: options).check()
+            if loaded.functions.allSatisfy(\.isAvailable), !loaded.notes.contains(where: { $0.severity == .error }) {
+                project = loaded
+            }
         } catch {
             diagnostics.append(Diagnostic(error))
         }

@@ -149,6 +149,20 @@ public struct InvokeAPIError: Error, Sendable, Equatable {
         InvokeAPIError(
             status: 404, type: "ResourceNotFoundException", message: "Function not found: \(arn)", fault: "User")
     }
+    /// The function exists but cannot run here (its code is on S3 or not built, its runtime is not supported...):
+    /// what Lambda answers for a function in the `Failed` state (`ResourceConflictException`), or
+    /// `InvalidRuntimeException` for a runtime it cannot run, with standin's reason.
+    public static func unavailable(_ reason: String, runtime: Bool) -> InvokeAPIError {
+        if runtime {
+            return InvokeAPIError(
+                status: 502, type: "InvalidRuntimeException",
+                message: "The runtime parameter of the function is not supported locally: \(reason)", fault: "User")
+        }
+        return InvokeAPIError(
+            status: 409, type: "ResourceConflictException",
+            message: "The operation cannot be performed at this time. The function is currently in the following"
+                + " state: Failed (standin: \(reason))", fault: "User")
+    }
     /// standin could not run the function (its role, its start).
     public static func service(_ message: String) -> InvokeAPIError {
         InvokeAPIError(status: 500, type: "ServiceException", message: message, fault: "Service")

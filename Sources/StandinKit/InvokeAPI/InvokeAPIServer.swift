@@ -4,6 +4,7 @@ import Hummingbird
 import LambdaRuntime
 import Logging
 import NIOCore
+import ProjectModel
 
 /// `standin start-lambda`: Lambda's Invoke API on loopback, for `aws lambda invoke --endpoint-url` and the SDKs.
 ///
@@ -60,6 +61,11 @@ public struct InvokeAPIServer: Sendable {
                 throw InvokeAPIError.notFound(
                     "arn:aws:lambda:\(region):\(IdentityBroker.placeholderAccountID):function:\(invoke.name)\(suffix)")
             }
+            if let reason = function.unavailableReason {
+                accessLog("\(function.id) cannot run locally: \(reason)")
+                throw InvokeAPIError.unavailable(reason.description, runtime: reason.kind == .unsupported
+                    && function.runtime.map { !LambdaRuntimes.isSupported($0) } == true)
+            }
             let payload = try await Self.collect(request.body, limit: invoke.payloadLimit, type: invoke.invocationType)
             try invoke.checkPayload(payload)
             var request = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
@@ -76,10 +82,10 @@ public struct InvokeAPIServer: Sendable {
                     do {
                         let result = try await functions.invoke(function, invocation)
                         if let errorType = result.errorType {
-                            log("Event invocation of \(function.logicalID) failed: \(errorType)")
+                            log("Event invocation of \(function.id) failed: \(errorType)")
                         }
                     } catch {
-                        log("Event invocation of \(function.logicalID) failed: \(error)")
+                        log("Event invocation of \(function.id) failed: \(error)")
                     }
                 }
                 response = Response(status: .accepted, headers: Self.baseHeaders)
