@@ -56,7 +56,7 @@ public struct GatewayPipeline: Sendable {
             }
         }
         guard let match = routes.match(method: request.method, path: request.path) else {
-            return Outcome(response: .routeNotFound(httpAPI: routes.isHTTPAPIOnly))
+            return Outcome(response: .routeNotFound(httpAPI: routes.notFoundKind(path: request.path) != .rest))
         }
         let route = match.route
         let context = EventContext(accountID: accountID, region: region, serverPort: serverPort)

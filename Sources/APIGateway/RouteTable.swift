@@ -80,6 +80,16 @@ public struct RouteTable: Sendable {
     /// True when every route belongs to an HTTP API (unknown routes then get 404 instead of REST's 403).
     public var isHTTPAPIOnly: Bool { !routes.isEmpty && routes.allSatisfy { $0.kind != .rest } }
 
+    /// The kind of API whose "not found" answer fits a request no route takes: the API serving the path with
+    /// another method when there is one (an HTTP API answers 404, a REST API 403), else HTTP API only when every
+    /// route is one.
+    public func notFoundKind(path: String) -> APIKind {
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
+            if let match = match(method: method, path: path) { return match.route.kind }
+        }
+        return isHTTPAPIOnly ? .http : .rest
+    }
+
     /// Finds the route for a request.
     /// - Parameters:
     ///   - method: the request method (upper case).
