@@ -63,6 +63,17 @@ public enum FunctionEnvironment {
                     + [layer.appendingPathComponent("nodejs/node_modules").path]
             }.joined(separator: ":")
         }
+        if runtime.hasPrefix("ruby") {
+            // What `bundle install --deployment` / `sam build` vendor, and what Ruby layers hold, as Lambda's Ruby
+            // runtime puts them on GEM_PATH (vendor/bundle/ruby/3.3.0, /opt/ruby/gems/3.3.0); the client puts the
+            // code folder and its lib/ on the load path.
+            // The trailing ":" keeps RubyGems' own folders (installed gems, the bundled `debug` gem) after them.
+            env["GEM_PATH"] = ([configuration.codeDirectory.appendingPathComponent("vendor/bundle/ruby")]
+                + layers.map { $0.appendingPathComponent("ruby/gems") })
+                .flatMap(subfolders).joined(separator: ":") + ":"
+            env["RUBYLIB"] = ([configuration.codeDirectory.appendingPathComponent("lib")]
+                + layers.map { $0.appendingPathComponent("ruby/lib") }).map(\.path).joined(separator: ":")
+        }
         for (name, value) in configuration.environment where !reservedNames.contains(name) {
             env[name] = value
         }
@@ -96,6 +107,12 @@ public enum FunctionEnvironment {
             if let token = credentials.sessionToken { env["AWS_SESSION_TOKEN"] = token }
         }
         return env
+    }
+
+    /// The folders in `folder`, sorted (none when it does not exist).
+    static func subfolders(_ folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().map { folder.appendingPathComponent($0).path }
     }
 
     /// The same as ``build(_:runtimeAPI:logStreamName:runtimeDirectory:)``, with a labelled configuration.

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,7 +30,7 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
         RuntimeError(
             .unsupportedRuntime,
             "function \(function): runtime '\(runtime)' is not supported "
-                + "(use python3.x, nodejs*, provided, provided.al2 or provided.al2023)")
+                + "(use python3.x, nodejs*, java*, ruby3.x, go1.x, provided, provided.al2 or provided.al2023)")
     }
 
     /// No executable `bootstrap` in the code directory or the layers.
@@ -41,8 +42,8 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
         }
         return RuntimeError(
             .missingBootstrap,
-            "function \(function): no bootstrap file for a provided runtime; looked in "
-                + searched.joined(separator: ", "))
+            "function \(function): no executable \(URL(fileURLWithPath: searched.first ?? "bootstrap").lastPathComponent)"
+                + " for its runtime; looked in " + searched.joined(separator: ", "))
     }
 
     /// No interpreter for the runtime on PATH.

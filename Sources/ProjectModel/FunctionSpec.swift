@@ -43,6 +43,8 @@ public struct FunctionSpec: Sendable {
     /// The nested stacks that hold the function, outermost first, joined with "/" (`ChildApp/Grandchild`); empty for
     /// the top template's functions.
     public var stackPath: String = ""
+    /// `Metadata.BuildMethod` (`go1.x`, `makefile`, `java17`...): how `sam build` builds the code from source.
+    public var buildMethod: String?
     /// CDK: the construct path from `Metadata.aws:cdk:path`, without its last `/Resource` (`MyStack/Hello`).
     public var cdkPath: String?
     /// What is wrong with the function (code on S3, a folder not built yet, no handler, a runtime standin does not

@@ -32,6 +32,32 @@ struct DebugLaunchTests {
         return "\(bin.path):/usr/bin:/bin"
     }
 
+    // MARK: Java and Ruby
+
+    /// `sam local invoke -d N` for Java: the JDWP agent on the loopback port, waiting for the debugger.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/javac")))
+    func javaListensForJDWPAndWaits() throws {
+        var configuration = try configuration(runtime: "java17", port: 5005)
+        configuration.cacheDirectory = try makeTemporaryDirectory("standin-java-client")
+        configuration.hostEnvironment["DEBUGGER_ARGS"] = "-Dexample=1"
+        let installed = try RuntimeClients.install(in: configuration.cacheDirectory)
+        let plan = try LaunchPlan.make(
+            configuration, clients: RuntimeClientPaths(python: installed.python, node: installed.node))
+        #expect(plan.arguments.contains("-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:5005"))
+        #expect(plan.arguments.suffix(4) == ["-Dexample=1", "-cp", plan.runtimeDirectory?.path ?? "?", "StandinRuntime"])
+        #expect(plan.debug == DebugSetup(address: "127.0.0.1:5005", waitsForDebugger: true))
+    }
+
+    @Test func rubyOpensTheDebugGemServerThroughItsClient() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/ruby") else { return }
+        let plan = try LaunchPlan.make(configuration(runtime: "ruby3.3", port: 1234, hostPath: "/usr/bin:/bin"), clients: clients)
+        #expect(plan.arguments == ["--disable-gems", clients.ruby.path])
+        #expect(plan.debug == DebugSetup(address: "127.0.0.1:1234", waitsForDebugger: true))
+        let environment = FunctionEnvironment.build(
+            try configuration(runtime: "ruby3.3", port: 1234), runtimeAPI: "127.0.0.1:9")
+        #expect(environment["STANDIN_DEBUG_PORT"] == "1234")
+    }
+
     // MARK: Python
 
     @Test func pythonWithoutADebugPortRunsTheClientAlone() throws {

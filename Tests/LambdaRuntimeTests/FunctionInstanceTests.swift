@@ -276,7 +276,7 @@ struct FunctionInstanceTests {
             try await FunctionInstance.start(
                 makeConfiguration(code: code), logSink: DiscardingLogSink(), logger: quietLogger)
         } throws: { error in
-            "\(error)".contains("no bootstrap file")
+            "\(error)".contains("no executable bootstrap")
                 && "\(error)".contains(code.appendingPathComponent("bootstrap").path)
         }
         try writeFile(code, "bootstrap", "#!/bin/sh\n", executable: false)
@@ -289,12 +289,12 @@ struct FunctionInstanceTests {
     }
 
     @Test func unsupportedRuntimeIsAClearError() async throws {
-        let code = try makeTemporaryDirectory("standin-java")
+        let code = try makeTemporaryDirectory("standin-dotnet")
         await #expect {
             try await FunctionInstance.start(
-                makeConfiguration(code: code, runtime: "java21"), logSink: DiscardingLogSink(), logger: quietLogger)
+                makeConfiguration(code: code, runtime: "dotnet8"), logSink: DiscardingLogSink(), logger: quietLogger)
         } throws: { error in
-            "\(error)".contains("runtime 'java21' is not supported")
+            "\(error)".contains("runtime 'dotnet8' is not supported")
         }
     }
 

@@ -13,29 +13,30 @@ struct RuntimeClientTests {
 
     // MARK: embedding and installing
 
+    /// The client files, in the order the version hash reads them, and their embedded copies.
+    static let clients: [(path: String, embedded: String)] = [
+        ("python/standin_runtime.py", EmbeddedRuntimeClients.python),
+        ("node/standin-runtime.mjs", EmbeddedRuntimeClients.node),
+        ("java/StandinRuntime.java", EmbeddedRuntimeClients.java),
+        ("ruby/standin_runtime.rb", EmbeddedRuntimeClients.ruby),
+    ]
+
     @Test func embeddedClientsMatchTheFiles() throws {
-        let python = try String(
-            contentsOf: Self.clientsFolder.appendingPathComponent("python/standin_runtime.py"), encoding: .utf8)
-        let node = try String(
-            contentsOf: Self.clientsFolder.appendingPathComponent("node/standin-runtime.mjs"), encoding: .utf8)
-        #expect(
-            EmbeddedRuntimeClients.python == python,
-            "run scripts/embed-runtime-clients.sh after editing RuntimeClients/python/standin_runtime.py")
-        #expect(
-            EmbeddedRuntimeClients.node == node,
-            "run scripts/embed-runtime-clients.sh after editing RuntimeClients/node/standin-runtime.mjs")
+        for (path, embedded) in Self.clients {
+            let file = try String(contentsOf: Self.clientsFolder.appendingPathComponent(path), encoding: .utf8)
+            #expect(embedded == file, "run scripts/embed-runtime-clients.sh after editing RuntimeClients/\(path)")
+        }
     }
 
-    @Test func versionIsTheSHA256OfBothClients() throws {
-        let python = Self.clientsFolder.appendingPathComponent("python/standin_runtime.py").path
-        let node = Self.clientsFolder.appendingPathComponent("node/standin-runtime.mjs").path
-        let result = try runProcess("/bin/sh", ["-c", "cat \"$0\" \"$1\" | sha256sum", python, node])
+    @Test func versionIsTheSHA256OfTheClients() throws {
+        let paths = Self.clients.map { Self.clientsFolder.appendingPathComponent($0.path).path }
+        let result = try runProcess("/bin/sh", ["-c", "cat \"$@\" | sha256sum", "sh"] + paths)
         try #require(result.status == 0, "\(result.stderrText)")
         #expect(result.stdoutText.hasPrefix(EmbeddedRuntimeClients.version + " "))
         #expect(RuntimeClients.version == EmbeddedRuntimeClients.version)
     }
 
-    @Test func installWritesBothClientsOnceIntoAVersionedFolder() throws {
+    @Test func installWritesTheClientsOnceIntoAVersionedFolder() throws {
         let cache = try makeTemporaryDirectory("standin-clients")
         let installed = try RuntimeClients.install(in: cache)
         let folder = cache.appendingPathComponent("runtime-clients/\(RuntimeClients.version)")
@@ -43,8 +44,10 @@ struct RuntimeClientTests {
         #expect(installed.node.path == folder.appendingPathComponent("standin-runtime.mjs").path)
         #expect(try String(contentsOf: installed.python, encoding: .utf8) == EmbeddedRuntimeClients.python)
         #expect(try String(contentsOf: installed.node, encoding: .utf8) == EmbeddedRuntimeClients.node)
+        #expect(try String(contentsOf: installed.java, encoding: .utf8) == EmbeddedRuntimeClients.java)
+        #expect(try String(contentsOf: installed.ruby, encoding: .utf8) == EmbeddedRuntimeClients.ruby)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-            == ["standin-runtime.mjs", "standin_runtime.py"])
+            == ["StandinRuntime.java", "standin-runtime.mjs", "standin_runtime.py", "standin_runtime.rb"])
 
         // Present files are left alone (a marker written into one survives a second install).
         try Data("# marker\n".utf8).write(to: installed.python)

@@ -30,8 +30,9 @@ struct ProjectValidatorTests {
                 + " seconds, not 901",
             "template.yaml:11:19: error: Resources.Missing.Properties.MemorySize: MemorySize must be between 128 and"
                 + " 10240 MB, not 64",
-            "template.yaml:23:16: error: Resources.Java.Properties.Runtime: java21 is not supported by standin (java"
-                + " functions cannot run locally; python, nodejs and provided runtimes can)",
+            "template.yaml:23:16: error: Resources.Java.Properties.Runtime: dotnet8 is not supported by standin (dotnet"
+                + " functions cannot run locally: the .NET SDK is not available here; python, nodejs, java, ruby, go"
+                + " and provided runtimes can)",
             "template.yaml:27:5: warning: Resources.BadRef: BadRef has no Role, so SAM creates BadRefRole when"
                 + " deploying; it needs --stack-name or --role to run under its role",
             "template.yaml:34:18: error: Resources.BadRef.Properties.Environment.Variables.TABLE: Ref to"

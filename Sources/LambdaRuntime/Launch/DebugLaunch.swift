@@ -70,6 +70,24 @@ enum DebugLaunch {
         )
     }
 
+    /// A Java launch's JVM options: the JDWP agent listening on 127.0.0.1:N and waiting for the debugger (what
+    /// `sam local invoke -d N` does for Java), then `DEBUGGER_ARGS`.
+    static func java(_ configuration: FunctionConfiguration) -> (options: [String], debug: DebugSetup?) {
+        guard let port = configuration.debugPort else { return ([], nil) }
+        let agent = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=\(address(port))"
+        return ([agent] + debuggerArguments(configuration), DebugSetup(address: address(port), waitsForDebugger: true))
+    }
+
+    /// A Ruby launch: `ruby --disable-gems CLIENT` (the client loads RubyGems only when the function needs it: a
+    /// cold start costs a third). With a debug port the client itself opens the `debug` gem's server on
+    /// 127.0.0.1:N (`STANDIN_DEBUG_PORT`) and waits at the handler file's first line for `rdbg --attach`, as
+    /// `sam local invoke -d` waits; `DEBUGGER_ARGS` go to the interpreter.
+    static func ruby(_ configuration: FunctionConfiguration, client: String) -> (arguments: [String], debug: DebugSetup?) {
+        let arguments = ["--disable-gems"] + (configuration.debugPort == nil ? [] : debuggerArguments(configuration))
+        guard let port = configuration.debugPort else { return (arguments + [client], nil) }
+        return (arguments + [client], DebugSetup(address: address(port), waitsForDebugger: true))
+    }
+
     /// A `provided` launch: the bootstrap is started as usual and finds the port in `STANDIN_DEBUG_PORT`.
     static func provided(_ configuration: FunctionConfiguration) -> DebugSetup? {
         configuration.debugPort.map { DebugSetup(address: address($0), waitsForDebugger: false) }

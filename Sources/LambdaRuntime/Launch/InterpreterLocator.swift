@@ -2,6 +2,15 @@ import Foundation
 import Logging
 import Synchronization
 
+/// The first executable file `name` in the folders of `path` (a `PATH` value), as a shell finds a command.
+public func findExecutable(_ name: String, onPath path: String) -> String? {
+    for directory in path.split(separator: ":") where !directory.isEmpty {
+        let candidate = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+}
+
 /// An interpreter chosen for a runtime, and the warning to print when it is not the runtime's own version.
 struct Interpreter: Sendable, Equatable {
     /// The executable to run (a version-manager shim is resolved to the real interpreter).
@@ -10,7 +19,7 @@ struct Interpreter: Sendable, Equatable {
     var warning: String?
 }
 
-/// Finds Python and Node.js interpreters on a PATH, resolving version-manager shims once and caching the answer.
+/// Finds Python, Node.js and Ruby interpreters on a PATH, resolving version-manager shims once and caching the answer.
 ///
 /// Starting an interpreter through a shell-script shim (pyenv, asdf) costs tens of milliseconds per start, more
 /// than a whole cold invoke, so the real executable is asked for (`sys.executable`, `process.execPath`) and the
@@ -62,6 +71,24 @@ enum InterpreterLocator {
             warning: "\(runtime): node \(wanted) is not on PATH; using node \(answer.version) instead")
     }
 
+    /// The interpreter for a `ruby3.x` runtime: `ruby3.x`, else `ruby`, with a warning when its version differs.
+    static func ruby(for configuration: FunctionConfiguration) throws(RuntimeError) -> Interpreter {
+        let runtime = configuration.runtime
+        let wanted = String(runtime.dropFirst("ruby".count))
+        let query = ["-e", "puts RbConfig.ruby; puts RUBY_VERSION.split('.')[0, 2].join('.')"]
+        for name in ["ruby\(wanted)", "ruby"] {
+            guard let candidate = find(name, path: configuration.hostPath) else { continue }
+            guard let answer = ask(candidate, query, runtime: runtime, configuration: configuration) else {
+                if isScript(candidate) { continue }
+                return Interpreter(executable: candidate, warning: "\(runtime): using \(candidate) (version unknown)")
+            }
+            let warning =
+                answer.version == wanted ? nil : "\(runtime): ruby \(wanted) is not on PATH; using ruby \(answer.version) instead"
+            return Interpreter(executable: answer.executable, warning: warning)
+        }
+        throw .noInterpreter(["ruby\(wanted)", "ruby"], runtime: runtime, path: configuration.hostPath)
+    }
+
     /// Logs `interpreter.warning` once per process.
     static func warnOnce(_ interpreter: Interpreter, logger: Logger) {
         guard let warning = interpreter.warning, warned.withLock({ $0.insert(warning).inserted }) else { return }
@@ -69,13 +96,7 @@ enum InterpreterLocator {
     }
 
     /// The first executable `name` on `path`.
-    static func find(_ name: String, path: String) -> String? {
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func find(_ name: String, path: String) -> String? { findExecutable(name, onPath: path) }
 
     /// True when `path` is a script (`#!`), as version-manager shims are, rather than a binary.
     static func isScript(_ path: String) -> Bool {

@@ -15,7 +15,9 @@ struct LaunchPlan: Sendable, Equatable {
     /// Works out the launch for `configuration`.
     ///
     /// `provided*` runs `bootstrap` from the code folder, else from the layers (later layers win, as in `/opt`);
-    /// `python3.x` and `nodejs*` run the bundled client with the interpreter found on `hostPath`. With a debug port,
+    /// `go1.x` runs the executable the handler names; `python3.x`, `nodejs*`, `ruby3.x` run the bundled client with
+    /// the interpreter found on `hostPath`; `java*` runs the bundled client (compiled for the JVM on first use) with
+    /// the Java installation of the runtime's version. With a debug port,
     /// the launch is the debug one (``DebugLaunch``).
     /// - Parameters:
     ///   - clients: the runtime clients to use; nil installs the bundled ones.
@@ -49,8 +51,38 @@ struct LaunchPlan: Sendable, Equatable {
                 executable: interpreter.executable, arguments: arguments,
                 runtimeDirectory: clients.node.deletingLastPathComponent(), interpreter: interpreter, debug: debug)
         }
+        if runtime.hasPrefix("java") {
+            let java = try JavaLocator.java(for: configuration)
+            let classes = try JavaClient.classes(
+                source: try resolvedClients(clients, configuration).java, for: java, configuration: configuration)
+            let (options, debug) = DebugLaunch.java(configuration)
+            return LaunchPlan(
+                executable: java.java,
+                arguments: javaOptions + options + ["-cp", classes.path, JavaClient.mainClass],
+                runtimeDirectory: classes, interpreter: Interpreter(executable: java.java, warning: java.warning),
+                debug: debug)
+        }
+        if runtime.hasPrefix("ruby") {
+            let interpreter = try InterpreterLocator.ruby(for: configuration)
+            let client = try resolvedClients(clients, configuration).ruby
+            let (arguments, debug) = DebugLaunch.ruby(configuration, client: client.path)
+            return LaunchPlan(
+                executable: interpreter.executable, arguments: arguments,
+                runtimeDirectory: client.deletingLastPathComponent(), interpreter: interpreter, debug: debug)
+        }
+        if runtime == "go1.x" {
+            // The handler names the executable in the code folder; it speaks the Runtime API itself (aws-lambda-go
+            // does when `_LAMBDA_SERVER_PORT` is not set).
+            var plan = try executable(configuration.handler, configuration, searchLayers: false)
+            plan.debug = DebugLaunch.provided(configuration)
+            return plan
+        }
         throw .unsupportedRuntime(runtime, function: configuration.name)
     }
+
+    /// JVM options for a fast start, as Lambda's Java runtimes start the JVM: client compiler only, serial GC, the
+    /// class-data sharing archive when there is one.
+    static let javaOptions = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
 
     private static func resolvedClients(
         _ clients: RuntimeClientPaths?, _ configuration: FunctionConfiguration
@@ -60,11 +92,18 @@ struct LaunchPlan: Sendable, Equatable {
     }
 
     private static func bootstrap(_ configuration: FunctionConfiguration) throws(RuntimeError) -> LaunchPlan {
+        try executable("bootstrap", configuration, searchLayers: true)
+    }
+
+    /// The executable `name` in the code folder (and, with `searchLayers`, the layers: later layers win, as in /opt).
+    private static func executable(
+        _ name: String, _ configuration: FunctionConfiguration, searchLayers: Bool
+    ) throws(RuntimeError) -> LaunchPlan {
         let candidates =
-            [configuration.codeDirectory] + configuration.layerDirectories.reversed()
+            [configuration.codeDirectory] + (searchLayers ? configuration.layerDirectories.reversed() : [])
         var notExecutable: String?
         for directory in candidates {
-            let file = directory.appendingPathComponent("bootstrap").path
+            let file = directory.appendingPathComponent(name).path
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue
             else { continue }
@@ -76,7 +115,7 @@ struct LaunchPlan: Sendable, Equatable {
         }
         throw .missingBootstrap(
             function: configuration.name,
-            searched: candidates.map { $0.appendingPathComponent("bootstrap").path },
+            searched: candidates.map { $0.appendingPathComponent(name).path },
             notExecutable: notExecutable)
     }
 }

@@ -122,6 +122,7 @@ extension SAMTemplateLoader {
         )
         spec.stackPath = stackPath
         spec.cdkPath = Self.cdkPath(resource)
+        spec.buildMethod = resource.node["Metadata"]?["BuildMethod"]?.scalarText
         spec.problems = problems.errors
         return LoadedFunction(spec: spec, eventEntries: eventEntries, notes: problems.notes)
     }

@@ -154,7 +154,18 @@ struct ProjectChecker {
         guard let code = CodeTree(function.code) else { return [] }
         let layers = function.layers.compactMap { CodeTree($0.code) }
         let shownCode = ProjectLoader.displayPath(function.code.url, workingDirectory: options.workingDirectory)
+        if runtime == "go1.x" {
+            if code.isExecutable(handler) || code.exists("go.mod") { return [] }
+            return [
+                diagnostic(
+                    .error, .handler, of: function,
+                    "no executable \(handler) in \(shownCode) (go1.x runs the executable the handler names; build it,"
+                        + " or keep the go.mod there and standin builds it)")
+            ]
+        }
+        if runtime.hasPrefix("java") { return [] }  // classes may sit in any jar of lib/: the JVM finds them
         if runtime.hasPrefix("provided") {
+            if code.exists("go.mod") || function.buildMethod != nil { return [] }  // standin builds it
             let candidates = [code] + layers
             if let tree = candidates.first(where: { $0.exists("bootstrap") }) {
                 if tree.isExecutable("bootstrap") { return [] }
@@ -204,6 +215,18 @@ struct ProjectChecker {
             return [
                 diagnostic(.error, .handler, of: function, "handler \(handler): no \(modulePath).py in \(shownCode)")
             ]
+        }
+        if runtime.hasPrefix("ruby") {
+            let file = "\(handler.prefix { $0 != "." }).rb"
+            guard code.exists(file) else {
+                return [diagnostic(.error, .handler, of: function, "handler \(handler): no \(file) in \(shownCode)")]
+            }
+            // `file.method`, or `file.Module::Class.method` (a class method).
+            let method = name.split(separator: ".").last.map(String.init) ?? name
+            if Self.matches(["^\\s*def\\s+(self\\.)?\(NSRegularExpression.escapedPattern(for: method))\\b"], code.text(file) ?? "") {
+                return []
+            }
+            return [diagnostic(.error, .handler, of: function, "\(file) defines no method \(method)")]
         }
         if runtime.hasPrefix("nodejs") {
             for fileExtension in ["js", "mjs", "cjs"] where code.exists("\(module).\(fileExtension)") {
