@@ -118,7 +118,10 @@ public struct Session: Sendable {
             throw .usage("\(location): Resources.\(function.logicalID): has no Runtime (container images are not supported)")
         }
         let handler = function.handler ?? ""
-        let code = try directory(of: function.code, what: "\(location): Resources.\(function.logicalID) code")
+        var code = try directory(of: function.code, what: "\(location): Resources.\(function.logicalID) code")
+        if let build = SourceBuild.plan(for: function, code: code, cacheDirectory: options.cacheDirectory) {
+            code = try SourceBuild.run(build, function: function, environment: options.environment)
+        }
         var layers: [URL] = []
         for layer in function.layers {
             layers.append(try directory(of: layer.code, what: "\(location): layer \(layer.logicalID)"))
