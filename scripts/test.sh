@@ -15,7 +15,19 @@ if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt "$stamp" 
   cp scripts/requirements-test.txt "$stamp"
 fi
 
-# 2. The binary the end-to-end tests run.
+# 2. The interpreters and toolchains of the runtimes the tests run (a JDK is on the machine already): Ruby and Go
+#    from Debian's packages, installed when missing (CI runs as root).
+missing=()
+command -v ruby >/dev/null 2>&1 || missing+=(ruby)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# 3. The binary the end-to-end tests run.
 echo "==> swift build"
 set +o pipefail
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Applying)'
@@ -23,7 +35,7 @@ status=${PIPESTATUS[0]}
 set -o pipefail
 [ "$status" -eq 0 ] || { echo "swift build failed (exit $status)" >&2; exit "$status"; }
 
-# 3. The tests. They find .venv, the binary and ../shared/conformance through these variables.
+# 4. The tests. They find .venv, the binary and ../shared/conformance through these variables.
 export STANDIN_VENV="$root/.venv"
 export STANDIN_BIN="$root/.build/debug/standin"
 export STANDIN_PACKAGE_ROOT="$root"
