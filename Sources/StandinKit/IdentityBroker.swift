@@ -166,6 +166,14 @@ public actor IdentityBroker {
         async throws(StandinError) -> FunctionIdentity
     {
         let context = try await callerContext()
+        if let session = try await callerSession(of: roleARN) {
+            // A profile that *is* the function's role (role_arn + source_profile): assuming it again from its own
+            // session would need the role to trust itself. Its credentials already are the function's.
+            return FunctionIdentity(
+                credentials: context.credentials.forFunction, accountID: accountID(of: roleARN) ?? Self.placeholderAccountID,
+                roleARN: roleARN, assumedRoleARN: session,
+                notes: ["\(function.id) runs with your credentials: they already are a session of its role \(roleARN)"])
+        }
         let key = "\(roleARN) \(function.id)"
         let assumer =
             assumers[key]
@@ -183,6 +191,21 @@ public actor IdentityBroker {
         } catch {
             throw await assumeRoleFailure(roleARN, function: function, source: source, error: error)
         }
+    }
+
+    /// The caller's session ARN when the caller's credentials are temporary and belong to a session of `roleARN`
+    /// (same account, same role name: `arn:aws:sts::A:assumed-role/Name/...` for `arn:aws:iam::A:role/path/Name`);
+    /// nil otherwise. Long-term keys cannot be a role's session, so they cost no `GetCallerIdentity`.
+    private func callerSession(of roleARN: String) async throws(StandinError) -> String? {
+        guard (try await callerContext()).credentials.sessionToken != nil,
+            let roleName = roleARN.split(separator: "/").last, let account = accountID(of: roleARN),
+            let caller = try? await callerIdentityInfo()
+        else { return nil }
+        let parts = caller.arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[2] == "sts", parts[4] == account else { return nil }
+        let resource = parts[5].split(separator: "/")
+        guard resource.count >= 3, resource[0] == "assumed-role", resource[1] == roleName else { return nil }
+        return caller.arn
     }
 
     private func assumeRoleFailure(_ roleARN: String, function: FunctionSpec, source: String, error: any Error) async

@@ -40,6 +40,12 @@ struct RoleTests {
             source_profile = dev
             role_session_name = dev-session
             region = us-east-1
+
+            [profile my-lambda-role]
+            role_arn = \(ids["functionRole"]!)
+            source_profile = developer
+            role_session_name = lambda-session
+            region = us-east-1
             """)
         let project = try makeTemporaryDirectory("standin-role-app")
         try writeFile(project, "template.yaml", """
@@ -146,6 +152,26 @@ struct RoleTests {
         let second = try world.cli.run(args, in: world.project, extra: world.extra)
         let again = try #require(jsonObject(second.stdout), "\(second.stderrText)")
         #expect(keys.contains(again["env_key"] as? String ?? "-"), "the second invoke reused cached credentials")
+    }
+
+    /// SAM's classic scenario: a profile that is the function's role (`role_arn` + `source_profile`), and the
+    /// template names that role too. The role trusts the developer, not itself: a second AssumeRole from its own
+    /// session would be refused, so standin runs the function with the profile's session, saying so.
+    @Test("a profile that is the function's role runs it with that session, without assuming the role again")
+    func profileThatIsTheFunctionsRole() throws {
+        guard let world = try Self.makeWorld() else { return }
+        defer { world.moto.stop() }
+        let result = try world.cli.run(
+            ["invoke", "Sender", "--profile", "my-lambda-role", "--env-vars", "env.json", "-d", event(world)]
+                + overrides(world), in: world.project, extra: world.extra)
+        #expect(result.status == 0, "\(result.stdoutText)\n\(result.stderrText)")
+        let output = try #require(jsonObject(result.stdout), "\(result.stderrText)")
+        #expect(output["arn"] as? String == "arn:aws:sts::123456789012:assumed-role/sender-function-role/lambda-session")
+        #expect(output["allowed"] as? String == "sent")
+        #expect(["AccessDenied", "AccessDeniedException", "403"].contains(output["other"] as? String ?? "sent"))
+        #expect(
+            result.stderrText.contains("Sender runs with your credentials: they already are a session of its role"),
+            "\(result.stderrText)")
     }
 
     @Test("a role that does not trust the caller fails closed with the trust statement to add")
