@@ -1,5 +1,8 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import Synchronization
 
@@ -11,12 +14,34 @@ public struct APIGatewayServerConfiguration: Sendable {
     public var port: Int
     /// Largest request body accepted (API Gateway's limit is 10 MB); larger ones get 413.
     public var maxRequestBodySize: Int
+    /// HTTPS: the PEM certificate (chain) and private key files (`--ssl-cert-file`, `--ssl-key-file`); nil: HTTP.
+    public var tls: (certificateFile: String, keyFile: String)?
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 3000, maxRequestBodySize: Int = 10 * 1024 * 1024) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 3000, maxRequestBodySize: Int = 10 * 1024 * 1024,
+        tls: (certificateFile: String, keyFile: String)? = nil
+    ) {
         self.host = host
         self.port = port
         self.maxRequestBodySize = maxRequestBodySize
+        self.tls = tls
+    }
+
+    /// The HTTP/1.1 server, over TLS when certificate and key are given.
+    /// - Throws: ``APIGatewayError`` when a PEM file cannot be read.
+    func serverBuilder() throws(APIGatewayError) -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        do {
+            let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificateFile)
+            let key = try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)
+            return try .tls(
+                .http1(),
+                tlsConfiguration: .makeServerConfiguration(
+                    certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key)))
+        } catch {
+            throw .serverStart("cannot use \(tls.certificateFile) and \(tls.keyFile) for HTTPS: \(error)")
+        }
     }
 }
 
@@ -104,6 +129,7 @@ public struct APIGatewayServer: Sendable {
         let onRunning = self.onServerRunning
         let app = Application(
             responder: responder,
+            server: try configuration.serverBuilder(),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: nil

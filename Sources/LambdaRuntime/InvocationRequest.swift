@@ -12,6 +12,9 @@ public struct InvocationRequest: Sendable {
     public var cognitoIdentity: String?
     /// `Lambda-Runtime-Trace-Id`; a fresh X-Ray id is made when nil.
     public var traceID: String?
+    /// `Lambda-Runtime-Aws-Tenant-Id` (tenant isolation: `X-Amz-Tenant-Id` on Invoke, `--tenant-id`), sent only
+    /// when set.
+    public var tenantID: String?
 
     /// Creates a request; the request id defaults to a new lower-case UUID.
     public init(
@@ -19,12 +22,14 @@ public struct InvocationRequest: Sendable {
         requestID: String = UUID().uuidString.lowercased(),
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
-        traceID: String? = nil
+        traceID: String? = nil,
+        tenantID: String? = nil
     ) {
         self.payload = payload
         self.requestID = requestID
         self.clientContext = clientContext
         self.cognitoIdentity = cognitoIdentity
         self.traceID = traceID
+        self.tenantID = tenantID
     }
 }

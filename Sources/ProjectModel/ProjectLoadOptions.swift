@@ -20,6 +20,8 @@ public struct ProjectLoadOptions: Sendable {
     public var stackName: String?
     /// serverless `--stage` (`${opt:stage}`); nil: `provider.stage`, else "dev".
     public var stage: String?
+    /// serverless `--param k=v` values, for `${param:k}`.
+    public var params: [String: String] = [:]
     /// serverless `${env:X}` values (pass the shell's environment; libraries never read it themselves).
     public var environment: [String: String]
     /// When no `templatePath` is given, use `.aws-sam/build/template.yaml` if it exists (what `sam local` does

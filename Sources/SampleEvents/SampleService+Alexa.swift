@@ -8,7 +8,8 @@ extension SampleService {
             .alexa(
                 "intent-answer",
                 "Alexa IntentRequest for AnswerIntent",
-                request: .intent("AnswerIntent", [("Answer", "2")])
+                request: .intent("AnswerIntent", [("Answer", "1")]),
+                attributes: triviaSessionAttributes
             ),
             .alexa(
                 "intent-getnewfact",
@@ -58,6 +59,21 @@ extension SampleService {
     )
 }
 
+/// The session attributes of SAM's `intent-answer` event: a trivia game's state between turns.
+private let triviaSessionAttributes: EventJSON = {
+    let question = "Question 1. What was Rudolph's father's name? 1. Blixen. 2. Comet. 3. Donner. 4. Dasher. "
+    return [
+        "score": 0,
+        "currentQuestionIndex": 0,
+        "speechOutput": .string(question),
+        "correctAnswerText": "Donner",
+        "repromptText": .string(question),
+        "questions": [16, 20, 29, 2, 19],
+        "STATE": "_TRIVIAMODE",
+        "correctAnswerIndex": 3,
+    ]
+}()
+
 /// The kind of Alexa Skills Kit request.
 enum AlexaRequest {
     case launch
@@ -67,7 +83,12 @@ enum AlexaRequest {
 
 extension SampleEvent {
     /// An Alexa Skills Kit request envelope.
-    static func alexa(_ name: String, _ summary: String, request: AlexaRequest) -> SampleEvent {
+    static func alexa(
+        _ name: String,
+        _ summary: String,
+        request: AlexaRequest,
+        attributes: EventJSON = [:]
+    ) -> SampleEvent {
         SampleEvent(
             name,
             summary,
@@ -79,22 +100,26 @@ extension SampleEvent {
             ]
         ) { v in
             let isNew: Bool
+            let timestamp: String
             var body: [(String, EventJSON)]
             switch request {
             case .launch:
                 isNew = true
+                timestamp = "2016-10-27T18:21:44Z"
                 body = [("type", "LaunchRequest")]
             case .sessionEnded:
                 isNew = false
+                timestamp = "2016-10-27T21:11:41Z"
                 body = [("type", "SessionEndedRequest")]
             case .intent:
                 isNew = false
+                timestamp = "2016-10-27T21:06:28Z"
                 body = [("type", "IntentRequest")]
             }
             body += [
                 ("requestId", "amzn1.echo-api.request.\(v["request-id"])"),
+                ("timestamp", .string(timestamp)),
                 ("locale", "en-US"),
-                ("timestamp", "2016-10-27T21:06:28Z"),
             ]
             switch request {
             case .launch: break
@@ -112,22 +137,32 @@ extension SampleEvent {
             }
             let application: EventJSON = ["applicationId": "amzn1.ask.skill.\(v["application-id"])"]
             let user: EventJSON = ["userId": "amzn1.ask.account.\(v["user-id"])"]
+            var context: [(String, EventJSON)] = []
+            if case .sessionEnded = request {
+                // As in SAM's template: a SessionEndedRequest carries no AudioPlayer state.
+            } else {
+                context.append(("AudioPlayer", ["playerActivity": "IDLE"]))
+            }
+            context.append(
+                (
+                    "System",
+                    [
+                        "application": application,
+                        "user": user,
+                        "device": ["supportedInterfaces": ["AudioPlayer": [:]]],
+                    ]
+                )
+            )
             return [
                 "version": "1.0",
                 "session": [
                     "new": .bool(isNew),
                     "sessionId": "amzn1.echo-api.session.\(v["session-id"])",
                     "application": application,
-                    "attributes": [:],
+                    "attributes": attributes,
                     "user": user,
                 ],
-                "context": [
-                    "System": [
-                        "application": application,
-                        "user": user,
-                        "device": ["supportedInterfaces": [:]],
-                    ]
-                ],
+                "context": .object(context),
                 "request": .object(body),
             ]
         }

@@ -41,14 +41,32 @@ extension SampleEvent {
             "source": .null,
             "request": [
                 "headers": [
-                    "accept": "*/*",
-                    "content-type": "application/json",
+                    "x-forwarded-for": "203.0.113.1, 198.51.100.2",
+                    "cloudfront-viewer-country": "US",
+                    "cloudfront-is-tablet-viewer": "false",
+                    "via": "2.0 abcdef0123456789abcdef0123456789.cloudfront.net (CloudFront)",
+                    "cloudfront-forwarded-proto": "https",
+                    "origin": "https://us-west-2.console.aws.amazon.com",
+                    "content-length": "217",
+                    "accept-language": "en-US,en;q=0.9",
                     "host": "example1234567890.appsync-api.us-west-2.amazonaws.com",
-                    "user-agent": "Custom User Agent String",
-                    "x-forwarded-for": "203.0.113.1",
-                    "x-forwarded-port": "443",
                     "x-forwarded-proto": "https",
+                    "user-agent": "Custom User Agent String",
+                    "accept": "*/*",
+                    "cloudfront-is-mobile-viewer": "false",
+                    "cloudfront-is-smarttv-viewer": "false",
+                    "accept-encoding": "gzip, deflate, br",
+                    "referer": "https://us-west-2.console.aws.amazon.com/appsync/home?region=us-west-2",
+                    "content-type": "application/json",
+                    "sec-fetch-mode": "cors",
+                    "x-amz-cf-id": "3aykhqlUwQeANU-HGY7E_guV5EkNeMMtwyOgiA==",
+                    "x-amzn-trace-id": "Root=1-5f512f51-fac632066c5e848ae714EXAMPLE",
                     "authorization": "eyJraWQiOiJFWEFNUExFIn0.example.signature",
+                    "sec-fetch-dest": "empty",
+                    "x-amz-user-agent": "AWS-Console-AppSync/",
+                    "cloudfront-is-desktop-viewer": "true",
+                    "sec-fetch-site": "cross-site",
+                    "x-forwarded-port": "443",
                 ],
                 "domainName": .null,
             ],
@@ -104,6 +122,20 @@ extension SampleEvent {
                     "InitiationMethod": "INBOUND",
                     "InstanceARN": "\(instance)",
                     "LanguageCode": "en-US",
+                    "MediaStreams": [
+                        "Customer": [
+                            "Audio": [
+                                "StartFragmentNumber": "91343852333181432392682062622220590765191907586",
+                                "StartTimestamp": "1565781909613",
+                                "StreamARN": .string(
+                                    v.arn(
+                                        "kinesisvideo",
+                                        "stream/connect-contact-a3d73b84-ce0e-479a-a9dc-5637c9d30ac9/1565272947806"
+                                    )
+                                ),
+                            ]
+                        ]
+                    ],
                     "PreviousContactId": "\(v["contact-id"])",
                     "Queue": [
                         "ARN": "\(instance)/queue/a1b2c3d4-5678-90ab-cdef-EXAMPLE22222",

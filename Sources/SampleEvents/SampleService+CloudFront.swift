@@ -8,19 +8,26 @@ extension SampleService {
             .cloudFront(
                 "access-request-in-response",
                 "Viewer response that reads the request",
-                stage: .viewerResponse
+                stage: .viewerResponse,
+                extraHeaders: [("user-name", "User-Name", "CloudFront")],
+                extraResponseHeaders: [("x-cache", "X-Cache", "Hello from Cloudfront")]
             ),
             .cloudFront("http-redirect", "Viewer request to answer with an HTTP redirect", stage: .viewerRequest),
             .cloudFront(
                 "modify-querystring",
                 "Viewer request whose query string is rewritten",
                 stage: .viewerRequest,
-                querystring: "auth=test&foo=bar"
+                querystring: "auth=test&foo=bar",
+                extraHeaders: [("user-name", "User-Name", "aws-cloudfront")]
             ),
             .cloudFront(
                 "modify-response-header",
                 "Origin response whose headers are modified",
                 stage: .originResponse,
+                extraResponseHeaders: [
+                    ("vary", "Vary", "*"),
+                    ("x-amz-meta-last-modified", "X-Amz-Meta-Last-Modified", "2016-01-01"),
+                ],
                 options: false
             ),
             .cloudFront(
@@ -33,7 +40,8 @@ extension SampleService {
                 "normalize-querystring-to-improve-cache-hit",
                 "Viewer request with a query string to normalise",
                 stage: .viewerRequest,
-                querystring: "size=LARGE&color=RED"
+                querystring: "size=LARGE&color=RED",
+                extraHeaders: [("user-name", "User-Name", "aws-cloudfront")]
             ),
             .cloudFront(
                 "redirect-on-viewer-country",
@@ -62,7 +70,12 @@ extension SampleService {
                     ("cloudfront-is-tablet-viewer", "CloudFront-Is-Tablet-Viewer", "false"),
                 ]
             ),
-            .cloudFront("simple-remote-call", "Viewer request that makes a remote call", stage: .viewerRequest),
+            .cloudFront(
+                "simple-remote-call",
+                "Viewer request that makes a remote call",
+                stage: .viewerRequest,
+                extraHeaders: [("user-name", "User-Name", "aws-cloudfront")]
+            ),
         ]
     )
 }
@@ -77,6 +90,8 @@ enum CloudFrontStage: String {
 
 extension SampleEvent {
     /// A Lambda@Edge event (`Records[0].cf`), with `--uri` and `--method` unless `options` is false.
+    /// `extraHeaders` and `extraResponseHeaders` are (lower-case name, name, value) added to the request's and the
+    /// response's headers.
     static func cloudFront(
         _ name: String,
         _ summary: String,
@@ -84,6 +99,7 @@ extension SampleEvent {
         uri: String = "/test",
         querystring: String = "",
         extraHeaders: [(String, String, String)] = [],
+        extraResponseHeaders: [(String, String, String)] = [],
         options: Bool = true
     ) -> SampleEvent {
         let declared: [SampleOption] =
@@ -137,15 +153,19 @@ extension SampleEvent {
                 ("request", .object(request)),
             ]
             if stage == .originResponse || stage == .viewerResponse {
+                var responseHeaders: [(String, EventJSON)] = [
+                    ("content-type", [["key": "Content-Type", "value": "text/html; charset=UTF-8"]]),
+                    ("last-modified", [["key": "Last-Modified", "value": "Thu, 01 Jan 1970 00:00:00 GMT"]]),
+                    ("server", [["key": "Server", "value": "ExampleCustomOriginServer"]]),
+                ]
+                responseHeaders += extraResponseHeaders.map {
+                    ($0.0, [["key": .string($0.1), "value": .string($0.2)]])
+                }
                 cf.append(
                     (
                         "response",
                         [
-                            "headers": [
-                                "content-type": [["key": "Content-Type", "value": "text/html; charset=UTF-8"]],
-                                "last-modified": [["key": "Last-Modified", "value": "Thu, 01 Jan 1970 00:00:00 GMT"]],
-                                "server": [["key": "Server", "value": "ExampleCustomOriginServer"]],
-                            ],
+                            "headers": .object(responseHeaders),
                             "status": "200",
                             "statusDescription": "OK",
                         ]

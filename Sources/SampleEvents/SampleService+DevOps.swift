@@ -163,6 +163,11 @@ extension SampleEvent {
                 "awsAccountId": "\(account)",
                 "configurationItemStatus": "OK",
                 "resourceId": "i-00000000",
+                "resourceName": "foo",
+                "configurationStateMd5Hash": "8f1ee69b297895a0f8bc5753eca68e96",
+                "resourceCreationTime": "2016-02-17T01:30:10.489Z",
+                "configurationStateId": 0,
+                "configurationItemVersion": "1.2",
                 "ARN": "arn:\(v["partition"]):ec2:\(v["region"]):\(account):instance/i-00000000",
                 "awsRegion": "\(v["region"])",
                 "availabilityZone": "\(v["region"])a",
@@ -232,8 +237,16 @@ extension SampleEvent {
         return configRuleEvent(v, invokingEvent: invoking, ruleName: "periodic-config-rule")
     }
 
-    static let batchGetJob = SampleEvent("get-job", "AWS Batch job to look up (jobId)") { _ in
-        ["jobId": "38fd08ce-5f5e-434c-8997-6bba5e3f5a74"]
+    static let batchGetJob = SampleEvent(
+        "get-job",
+        "AWS Batch job to look up (jobId) with the job's name, queue and definition"
+    ) { _ in
+        [
+            "jobId": "38fd08ce-5f5e-434c-8997-6bba5e3f5a74",
+            "jobName": "hello_world",
+            "jobQueue": "default",
+            "jobDefinition": "hello_world",
+        ]
     }
 
     static let batchSubmitJob = SampleEvent("submit-job", "AWS Batch submitted job (jobId, jobName)") { _ in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// HTTP front doors: API Gateway (REST and HTTP APIs, authorizers), Application Load Balancer and Function URLs.
 extension SampleService {
     static let apiGateway = SampleService(
@@ -96,7 +98,10 @@ extension SampleEvent {
     ) { v in
         let headers = headerObjects(
             [
-                ("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"), ("HeaderAuth1", "headerValue1"),
+                ("X-AMZ-Date", "20170718T062915Z"), ("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"),
+                ("HeaderAuth1", "headerValue1"), ("CloudFront-Viewer-Country", "US"),
+                ("CloudFront-Forwarded-Proto", "https"), ("CloudFront-Is-Tablet-Viewer", "false"),
+                ("CloudFront-Is-Mobile-Viewer", "false"),
                 ("Host", "\(v["restApiId"]).execute-api.\(v["region"]).amazonaws.com"),
                 ("User-Agent", "curl/8.5.0"), ("X-Amzn-Trace-Id", "Root=1-5e66d96f-7491f09xmpl79d18acf3d050"),
                 ("X-Forwarded-For", "127.0.0.1"), ("X-Forwarded-Port", "443"), ("X-Forwarded-Proto", "https"),
@@ -107,7 +112,8 @@ extension SampleEvent {
             "resourceId": "05c7jb",
             "stage": "\(v["stage"])",
             "requestId": "9f7d4c2e-6b1a-4f3e-8d2c-1a0b9c8d7e6f",
-            "identity": ["apiKey": .null, "sourceIp": "127.0.0.1", "clientCert": .null],
+            // SAM's event shows a mutual TLS client certificate; without mutual TLS, API Gateway sends null.
+            "identity": ["apiKey": .null, "sourceIp": "127.0.0.1", "clientCert": exampleClientCert],
             "resourcePath": "/\(v["resource"])",
             "httpMethod": "\(v["method"])",
             "apiId": "\(v["restApiId"])",
@@ -138,8 +144,15 @@ extension SampleEvent {
             SampleOption("resource", default: "/{proxy+}", help: "Resource path template"),
             pathOption, .accountID,
             SampleOption("dns-suffix", default: "us-east-1.amazonaws.com", help: "Domain suffix for the Host header"),
+            SampleOption(
+                "querystringparameters",
+                default: "foo=bar",
+                help: #"Query string (a=1&b=2, a name may repeat) or JSON object ({"a":"1","b":["2","3"]}); "#
+                    + "empty for none"
+            ),
         ]
-    ) { v in
+    ) { v throws(SampleEventError) in
+        let query = try restQueryParameters(v.raw("querystringparameters"), option: "querystringparameters")
         let headers = headerObjects(
             browserHeaders + [("Host", "1234567890.execute-api.\(v["dns-suffix"])")] + proxyTrailingHeaders
         )
@@ -172,8 +185,8 @@ extension SampleEvent {
             "path": "/\(v["path"])",
             "httpMethod": "\(v["method"])",
             "isBase64Encoded": true,
-            "queryStringParameters": ["foo": "bar"],
-            "multiValueQueryStringParameters": ["foo": ["bar"]],
+            "queryStringParameters": query.single,
+            "multiValueQueryStringParameters": query.multiple,
             "pathParameters": ["proxy": "/\(v["path"])"],
             "stageVariables": ["baz": "qux"],
             "headers": headers.single,
@@ -371,4 +384,60 @@ private func queryParameters(_ query: String) -> [(String, EventJSON)] {
         values[name, default: []].append(parts.count > 1 ? String(parts[1]) : "")
     }
     return names.map { ($0, .string(values[$0, default: []].joined(separator: ","))) }
+}
+
+/// `queryStringParameters` and `multiValueQueryStringParameters` of a REST API (payload 1.0) event, as API Gateway
+/// builds them: every value of a name, in order, in the multi-value map and its last value in the single-value map,
+/// percent-escapes decoded, and null for both when there is no query string.
+/// - Parameters:
+///   - text: a query string (`a=1&b=2&a=3`, a leading `?` allowed) or a JSON object whose values are strings or
+///     arrays of strings (`{"a":["1","3"],"b":"2"}`, the form of SAM's unmerged `--querystringparameters` proposal).
+///   - option: the option name, for errors.
+/// - Throws: ``SampleEventError`` for a JSON object that does not parse or holds other kinds of values.
+private func restQueryParameters(
+    _ text: String,
+    option: String
+) throws(SampleEventError) -> (single: EventJSON, multiple: EventJSON) {
+    var names: [String] = []
+    var values: [String: [String]] = [:]
+    func add(_ name: String, _ value: String) {
+        if values[name] == nil { names.append(name) }
+        values[name, default: []].append(value)
+    }
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if trimmed.hasPrefix("{") {
+        guard case .object(let members) = EventJSON.parse(trimmed) else {
+            throw .invalidValue(option: option, value: text, reason: "not a valid JSON object")
+        }
+        for (name, value) in members {
+            switch value {
+            case .string(let single): add(name, single)
+            case .array(let items):
+                for item in items {
+                    guard case .string(let single) = item else {
+                        throw .invalidValue(option: option, value: text, reason: "'\(name)' must hold strings")
+                    }
+                    add(name, single)
+                }
+            default:
+                throw .invalidValue(
+                    option: option,
+                    value: text,
+                    reason: "'\(name)' must be a string or an array of strings"
+                )
+            }
+        }
+    } else {
+        let query = trimmed.hasPrefix("?") ? String(trimmed.dropFirst()) : trimmed
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in String(part).removingPercentEncoding ?? String(part) }
+            add(decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+    guard !names.isEmpty else { return (.null, .null) }
+    return (
+        .object(names.map { ($0, .string(values[$0]?.last ?? "")) }),
+        .object(names.map { name in (name, .array((values[name] ?? []).map { .string($0) })) })
+    )
 }

@@ -52,30 +52,78 @@ extension SampleService {
                 "banking-bot",
                 "Lex V2 BankingBot CheckBalance fulfillment",
                 bot: "BankingBot",
-                intent: "CheckBalance",
-                slots: [("dateofBirth", "01/01/1990", "1990-01-01"), ("accountType", "savings", "Savings")],
+                intent: LexV2Intent(
+                    "CheckBalance",
+                    slots: [
+                        ("dateofBirth", ("01/01/1990", "1990-01-01")), ("accountType", ("savings", "Savings")),
+                    ]
+                ),
+                alternatives: [(LexV2Intent("Welcome", slots: []), 0.23)],
                 transcript: "01/01/1990",
-                source: "FulfillmentCodeHook"
+                source: "FulfillmentCodeHook",
+                resolvedSlot: "dateofBirth"
             ),
             .lexV2(
                 "book-car",
                 "Lex V2 BookCar dialog code hook",
                 bot: "BookTrip",
-                intent: "BookCar",
-                slots: [("PickUpCity", "chicago", "Chicago"), ("CarType", "economy", "economy")],
+                intent: bookCarIntent(
+                    pickUpCity: ("chicago", "Chicago"),
+                    carType: ("economy", "economy")
+                ),
+                alternatives: [(bookHotelIntent(), 0.51)],
                 transcript: "book a car in chicago",
-                source: "DialogCodeHook"
+                source: "DialogCodeHook",
+                slotToElicit: "PickUpDate"
             ),
             .lexV2(
                 "book-hotel",
                 "Lex V2 BookHotel dialog code hook",
                 bot: "BookTrip",
-                intent: "BookHotel",
-                slots: [("Location", "chicago", "Chicago"), ("Nights", "two", "2")],
+                intent: bookHotelIntent(location: ("chicago", "Chicago"), nights: ("two", "2")),
+                alternatives: [(bookCarIntent(), 0.42)],
                 transcript: "book a hotel in chicago for two nights",
-                source: "DialogCodeHook"
+                source: "DialogCodeHook",
+                slotToElicit: "CheckInDate"
             ),
         ]
+    )
+}
+
+/// A filled Lex V2 slot: what the user said and the value Lex resolved it to.
+typealias LexV2SlotValue = (original: String, interpreted: String)
+
+/// A Lex V2 intent: its name and every slot, with the value of the filled ones (nil for the slots not filled yet,
+/// which Lex sends as null).
+struct LexV2Intent: Sendable {
+    var name: String
+    var slots: [(String, LexV2SlotValue?)]
+
+    init(_ name: String, slots: [(String, LexV2SlotValue?)]) {
+        self.name = name
+        self.slots = slots
+    }
+}
+
+/// The BookTrip bot's BookCar intent (slots as SAM's event lists them).
+private func bookCarIntent(
+    pickUpCity: LexV2SlotValue? = nil,
+    carType: LexV2SlotValue? = nil
+) -> LexV2Intent {
+    LexV2Intent(
+        "BookCar",
+        slots: [
+            ("ReturnDate", nil), ("PickUpDate", nil), ("DriverAge", nil), ("CarType", carType),
+            ("PickUpCity", pickUpCity),
+        ]
+    )
+}
+
+/// The BookTrip bot's BookHotel intent (slots as SAM's event lists them).
+private func bookHotelIntent(location: LexV2SlotValue? = nil, nights: LexV2SlotValue? = nil) -> LexV2Intent {
+    LexV2Intent(
+        "BookHotel",
+        slots: [("RoomType", nil), ("CheckInDate", nil), ("Nights", nights), ("Location", location)]
     )
 }
 
@@ -114,34 +162,57 @@ extension SampleEvent {
     }
 
     /// A Lex V2 code hook input event (message version 1.0).
+    /// - Parameters:
+    ///   - intent: the recognised intent, in `interpretations` first and in `sessionState`.
+    ///   - alternatives: other intents with their NLU confidence, listed before `FallbackIntent`.
+    ///   - slotToElicit: for a dialog code hook, the slot Lex proposes to ask for next (`proposedNextState`).
+    ///   - resolvedSlot: a slot the last utterance filled, listed in the transcription's `resolvedSlots`.
     static func lexV2(
         _ name: String,
         _ summary: String,
         bot: String,
-        intent: String,
-        slots: [(String, String, String)],
+        intent: LexV2Intent,
+        alternatives: [(LexV2Intent, Double)],
         transcript: String,
-        source: String
+        source: String,
+        slotToElicit: String? = nil,
+        resolvedSlot: String? = nil
     ) -> SampleEvent {
         SampleEvent(name, summary) { _ in
-            let slotValues: EventJSON = .object(
-                slots.map {
-                    (
-                        $0.0,
-                        [
-                            "shape": "Scalar",
-                            "value": [
-                                "originalValue": .string($0.1), "resolvedValues": [.string($0.2)],
-                                "interpretedValue": .string($0.2),
-                            ],
-                        ]
-                    )
-                }
-            )
             let state = source == "FulfillmentCodeHook" ? "ReadyForFulfillment" : "InProgress"
-            let intentValue: EventJSON = [
-                "name": .string(intent), "slots": slotValues, "state": .string(state), "confirmationState": "None",
-            ]
+            func slotValue(_ value: LexV2SlotValue, interpreted: Bool = true) -> EventJSON {
+                var inner: [(String, EventJSON)] = [
+                    ("originalValue", .string(value.original)), ("resolvedValues", [.string(value.interpreted)]),
+                ]
+                if interpreted { inner.append(("interpretedValue", .string(value.interpreted))) }
+                return ["shape": "Scalar", "value": .object(inner)]
+            }
+            func intentJSON(_ intent: LexV2Intent) -> EventJSON {
+                [
+                    "name": .string(intent.name),
+                    "slots": .object(intent.slots.map { slot in (slot.0, slot.1.map { slotValue($0) } ?? .null) }),
+                    "state": .string(state),
+                    "confirmationState": "None",
+                ]
+            }
+            let intentValue = intentJSON(intent)
+            var interpretations: [EventJSON] = [["intent": intentValue, "nluConfidence": 1.0]]
+            interpretations += alternatives.map { ["intent": intentJSON($0.0), "nluConfidence": .double($0.1)] }
+            interpretations.append(
+                [
+                    "intent": [
+                        "name": "FallbackIntent", "slots": [:], "state": .string(state), "confirmationState": "None",
+                    ]
+                ]
+            )
+            let proposedNextState: EventJSON =
+                slotToElicit.map {
+                    ["intent": intentValue, "dialogAction": ["slotToElicit": .string($0), "type": "ElicitSlot"]]
+                } ?? .null
+            let resolvedSlots: [(String, EventJSON)] = intent.slots.compactMap { slot in
+                guard slot.0 == resolvedSlot, let value = slot.1 else { return nil }
+                return (slot.0, slotValue(value, interpreted: false))
+            }
             return [
                 "messageVersion": "1.0",
                 "invocationSource": .string(source),
@@ -153,16 +224,8 @@ extension SampleEvent {
                     "id": "J866BA0UQC", "name": .string(bot), "aliasId": "TSTALIASID", "aliasName": "TestBotAlias",
                     "localeId": "en_US", "version": "DRAFT",
                 ],
-                "interpretations": [
-                    ["intent": intentValue, "nluConfidence": 1.0],
-                    [
-                        "intent": [
-                            "name": "FallbackIntent", "slots": [:], "state": .string(state),
-                            "confirmationState": "None",
-                        ]
-                    ],
-                ],
-                "proposedNextState": .null,
+                "interpretations": .array(interpretations),
+                "proposedNextState": proposedNextState,
                 "requestAttributes": [:],
                 "sessionState": [
                     "activeContexts": [],
@@ -174,8 +237,8 @@ extension SampleEvent {
                     [
                         "transcription": .string(transcript),
                         "transcriptionConfidence": 1.0,
-                        "resolvedContext": ["intent": .string(intent)],
-                        "resolvedSlots": [:],
+                        "resolvedContext": ["intent": .string(intent.name)],
+                        "resolvedSlots": .object(resolvedSlots),
                     ]
                 ],
             ]

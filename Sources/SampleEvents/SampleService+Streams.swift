@@ -192,8 +192,10 @@ extension SampleEvent {
             .region,
             SampleOption(
                 "data",
+                // SAM's log line; SAM's default ends in "==", one "=" too many for strict base64 decoders.
                 default: PayloadEncoding.base64(
-                    #"192.0.2.10 - - [07/Mar/2004:16:10:02 -0800] "GET /mailman/listinfo/hsdivision HTTP/1.1" 200 6291"#
+                    #"64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] "#
+                        + #""GET /mailman/listinfo/hsdivision HTTP/1.1" 200 6291"#
                 ),
                 help: "Record data, already base64-encoded"
             ),
@@ -258,7 +260,8 @@ extension SampleEvent {
         options: analyticsOptions(
             SampleOption(
                 "data",
-                default: PayloadEncoding.base64(PayloadEncoding.gzip(Array(#"{"test":"compressed data"}"#.utf8))),
+                // SAM's default: gzip of {"name":"kamal","address":"blah"} (with newlines).
+                default: "H4sIAAAAAAAA/6vmUspLzE1VslLKTsxNzFHS4VJKTEkpSi0uBgol5SRmKHHVAgDd1tysJAAAAA==",
                 help: "Record data, already gzipped and base64-encoded"
             )
         )

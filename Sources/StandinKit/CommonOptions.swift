@@ -1,4 +1,5 @@
 import Foundation
+import ProjectModel
 
 /// The options every command that runs functions shares, as plain values (the command line fills them in).
 public struct CommonOptions: Sendable {
@@ -10,6 +11,9 @@ public struct CommonOptions: Sendable {
     public var parameterOverrides: [String]
     /// `--env-vars FILE`.
     public var envVarsFile: String?
+    /// `--container-env-vars FILE` (SAM grammar): variables in `--env-vars`'s format, added only to functions
+    /// started under a debugger.
+    public var containerEnvVarsFile: String?
     /// `--log-file FILE`: function logs go there instead of standard error.
     public var logFile: String?
     /// `--region`.
@@ -26,6 +30,10 @@ public struct CommonOptions: Sendable {
     public var mfaCode: String?
     /// `--stage` for serverless.yml projects.
     public var stage: String?
+    /// serverless `--param k=v` (repeatable), for `${param:k}`.
+    public var serverlessParams: [String: String] = [:]
+    /// Variables every function gets on top of its own (serverless `invoke local -e KEY=VAL`).
+    public var extraFunctionEnvironment: [String: String] = [:]
     /// The environment standin itself was started with.
     public var environment: [String: String]
     /// `--debug-port`: start the function under its debugger, listening on this port on 127.0.0.1.
@@ -63,9 +71,36 @@ public struct CommonOptions: Sendable {
     /// Fills options not given on the command line from samconfig (`command` is SAM's section name,
     /// e.g. `local_invoke`).
     /// - Throws: `StandinError` for an unreadable or malformed config file.
-    public mutating func applySAMConfig(command: String) throws(StandinError) {
-        guard let config = try SAMConfig.load(file: configFile, directory: configDirectory) else { return }
-        config.apply(to: &self, command: command, environment: configEnvironment)
+    /// - Returns: the values the command reads, for its own keys.
+    @discardableResult
+    public mutating func applySAMConfig(command: String) throws(StandinError) -> SAMConfigValues {
+        guard let config = try SAMConfig.load(file: configFile, directory: configDirectory) else {
+            return SAMConfigValues()
+        }
+        return config.apply(to: &self, command: command, environment: configEnvironment)
+    }
+
+    /// `--parameter-overrides`, parsed: `K=V` pairs, `ParameterKey=K,ParameterValue=V`, and `file://PATH` (relative to
+    /// the working directory) naming a JSON or YAML file of `{"Key": "Value"}` or CloudFormation's
+    /// `[{"ParameterKey": ..., "ParameterValue": ...}]`, or a TOML file of `Key = "Value"` lines; later values win.
+    /// - Throws: `StandinError` naming the option or the file.
+    public func parameterOverrideValues() throws(StandinError) -> [String: String] {
+        var result: [String: String] = [:]
+        for argument in parameterOverrides {
+            let trimmed = argument.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("file://") {
+                let path = String(trimmed.dropFirst("file://".count))
+                let url = URL(fileURLWithPath: path, relativeTo: workingDirectory).standardizedFileURL
+                result.merge(try ParameterFile.read(url)) { $1 }
+                continue
+            }
+            do {
+                result.merge(try ParameterOverrides.parse([argument])) { $1 }
+            } catch {
+                throw .usage(error.description)
+            }
+        }
+        return result
     }
 
     /// Where samconfig is looked for, and what a relative `--config-file` is relative to, as SAM does it: the folder

@@ -15,16 +15,22 @@ public enum InvokeRunner {
     /// Loads the project, resolves the function's role and environment, runs one instance, invokes it once and
     /// stops it.
     /// - Throws: `StandinError` for anything that stops the invocation before the function runs.
-    public static func run(options: CommonOptions, function name: String?, event: EventInput) async throws(StandinError)
-        -> Outcome
-    {
+    /// - Parameters:
+    ///   - runtime: `sam local invoke --runtime`: runs the function with this runtime instead of its own.
+    ///   - tenantID: `--tenant-id`: the tenant passed to the runtime (`Lambda-Runtime-Aws-Tenant-Id`).
+    ///   - clientContext: JSON the function gets as its context's client context (serverless `--context`).
+    public static func run(
+        options: CommonOptions, function name: String?, event: EventInput, runtime: String? = nil,
+        tenantID: String? = nil, clientContext: String? = nil
+    ) async throws(StandinError) -> Outcome {
         let sink: any LogSink = try options.logFile.map { path throws(StandinError) in
             try FileDescriptorLogSink.appending(to: path)
         } ?? FileDescriptorLogSink.standardError
         let payload = try event.read()
         let broker = IdentityBroker(options: options)
         let session = try Session.open(options, region: broker.region)
-        let function = try session.runnableFunction(name)
+        var function = try session.runnableFunction(name)
+        if let runtime { function.runtime = runtime }
         session.printNotes(for: function)
         let identity = try await broker.identity(for: function, minimumValidity: .seconds(60))
         identity.printNotes()
@@ -39,7 +45,7 @@ public enum InvokeRunner {
         }
         let result: InvocationResult
         do {
-            result = try await instance.invoke(InvocationRequest(payload: payload))
+            result = try await instance.invoke(InvocationRequest(payload: payload, clientContext: clientContext, tenantID: tenantID))
         } catch {
             await instance.shutdown()
             throw StandinError(.failure, "\(function.id): \(error)")

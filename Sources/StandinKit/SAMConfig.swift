@@ -74,9 +74,52 @@ public struct SAMConfig: Sendable {
         return result
     }
 
+    /// Writes `values` into `[<env>.<command>.parameters]` of the samconfig SAM would read for `options` (creating
+    /// `samconfig.toml` with `version = 0.1` when there is none): what `--save-params` does.
+    /// - Returns: the file written.
+    /// - Throws: `StandinError` when the file cannot be read or written (YAML samconfig files are not rewritten).
+    public static func save(_ values: [String: Value], command: String, options: CommonOptions) throws(StandinError)
+        -> URL
+    {
+        let directory = options.configDirectory
+        let url = options.configFile.map { URL(fileURLWithPath: $0, relativeTo: directory).standardizedFileURL }
+            ?? defaultFileNames.lazy.map { directory.appendingPathComponent($0) }
+                .first { FileManager.default.fileExists(atPath: $0.path) }
+            ?? directory.appendingPathComponent("samconfig.toml")
+        guard url.pathExtension == "toml" else { throw .usage("\(url.path): --save-params writes samconfig.toml files only") }
+        let table: TOMLTable
+        do {
+            let existing = (try? String(contentsOf: url, encoding: .utf8)) ?? "version = 0.1\n"
+            table = try TOMLTable(string: existing)
+        } catch {
+            throw .usage("\(url.path): \(error)")
+        }
+        let environment = table[options.configEnvironment]?.table ?? TOMLTable()
+        let section = environment[command]?.table ?? TOMLTable()
+        let parameters = section["parameters"]?.table ?? TOMLTable()
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            switch value {
+            case .string(let text): parameters[key] = text
+            case .bool(let flag): parameters[key] = flag
+            case .number(let number): parameters[key] = number == number.rounded() ? Int(number) : number
+            case .list(let items): parameters[key] = TOMLArray(items)
+            }
+        }
+        section["parameters"] = parameters
+        environment[command] = section
+        table[options.configEnvironment] = environment
+        do {
+            try Data((table.convert(to: .toml) + "\n").utf8).write(to: url, options: .atomic)
+        } catch {
+            throw .failure("\(url.path): cannot write: \(error.localizedDescription)")
+        }
+        return url
+    }
+
     /// Fills the options that were not given on the command line from the file.
     /// - Parameter command: SAM's section name for the command (`local_invoke`, ...).
-    public func apply(to options: inout CommonOptions, command: String, environment: String) {
+    @discardableResult
+    public func apply(to options: inout CommonOptions, command: String, environment: String) -> SAMConfigValues {
         let values = values(command: command, environment: environment)
         func text(_ keys: String...) -> String? { keys.lazy.compactMap { values[$0]?.text }.first }
         if options.templatePath == nil { options.templatePath = text("template_file", "template") }
@@ -91,11 +134,14 @@ public struct SAMConfig: Sendable {
         if options.roles.isEmpty, let value = values["role"] { options.roles = value.words }
         if !options.noAssumeRole, values["no_assume_role"] == .bool(true) { options.noAssumeRole = true }
         if options.stage == nil { options.stage = text("stage") }
-        if options.debugPort == nil, let port = text("debug_port").flatMap(Int.init) { options.debugPort = port }
+        if options.debugPort == nil, let port = values["debug_port"]?.words.first.flatMap({ Int($0) }) {
+            options.debugPort = port  // a list (SAM's repeatable -d) or one port
+        }
         if options.debugFunction == nil { options.debugFunction = text("debug_function") }
         if options.environment["DEBUGGER_ARGS"] == nil, let args = text("debug_args") {
             options.environment["DEBUGGER_ARGS"] = args
         }
+        return SAMConfigValues(values: values)
     }
 
     /// `parameter_overrides` as arguments for `ParameterOverrides.parse`, which splits and unquotes them itself:
@@ -136,6 +182,13 @@ public struct SAMConfig: Sendable {
                         values[key] = .number(double)
                     } else if let array = raw.array {
                         values[key] = .list(array.compactMap { $0.string ?? $0.int.map(String.init) })
+                    } else if let table = raw.table {
+                        // `parameter_overrides` as a table: `[...parameters.parameter_overrides]` `Key = "value"`.
+                        values[key] = .list(table.keys.sorted().compactMap { name in
+                            guard let item = table[name] else { return nil }
+                            let text = item.string ?? item.int.map(String.init) ?? item.bool.map { $0 ? "true" : "false" }
+                            return text.map { "\(name)=\($0)" }
+                        })
                     }
                 }
                 result[environment, default: [:]][command] = values
@@ -166,6 +219,7 @@ public struct SAMConfig: Sendable {
                     case let double as Double: values[key] = .number(double)
                     case let string as String: values[key] = .string(string)
                     case let array as [Any]: values[key] = .list(array.map { "\($0)" })
+                    case let map as [String: Any]: values[key] = .list(map.keys.sorted().map { "\($0)=\(map[$0]!)" })
                     default: continue
                     }
                 }
@@ -174,6 +228,18 @@ public struct SAMConfig: Sendable {
         }
         return result
     }
+}
+
+/// The samconfig values one command reads (global, then its own section), for the keys that only that command's
+/// flags have (`port`, `static_dir`, `warm_containers`, `event`...).
+public struct SAMConfigValues: Sendable {
+    public var values: [String: SAMConfig.Value] = [:]
+
+    /// A value as one string; nil when absent.
+    public func text(_ key: String) -> String? { values[key]?.text }
+
+    /// True for `key = true` (and the strings "true" / "True").
+    public func flag(_ key: String) -> Bool { values[key]?.text.lowercased() == "true" }
 }
 
 /// Splits on whitespace, keeping single- or double-quoted runs together (quotes removed).

@@ -26,6 +26,13 @@ public struct ServerOptions: Sendable {
     /// `--function-url-port` (start-api): the port of the first function URL, the next ones on the following
     /// ports in logical-id order. Nil: `port + 100` (free ports when `port` is 0); 0: free ports.
     public var functionURLPort: Int?
+    /// `--disable-authorizer` (start-api): routes run without their Lambda authorizers.
+    public var disableAuthorizer: Bool = false
+    /// start-lambda's function filter (`sam local start-lambda Fn1 Fn2`): only these functions are served; empty:
+    /// all of them.
+    public var functionFilter: [String] = []
+    /// `--ssl-cert-file` and `--ssl-key-file` (start-api): serve HTTPS with this PEM certificate and key.
+    public var tls: (certificateFile: String, keyFile: String)?
     /// Called with the bound port once the server accepts connections (tests, and the start-up banner).
     public var onRunning: @Sendable (Int) async -> Void = { _ in }
 
@@ -42,7 +49,15 @@ public enum ServerRunner {
         let context = try Context(options: options, server: server)
         let functions = context.functions
         let session = await functions.session
-        let routes = session.project.routes.map(apiRoute)
+        let disableAuthorizer = server.disableAuthorizer
+        @Sendable func apiRoutes(_ project: Project) -> [APIRoute] {
+            project.routes.map { route in
+                var mapped = apiRoute(route)
+                if disableAuthorizer { mapped.authorizer = nil }
+                return mapped
+            }
+        }
+        let routes = apiRoutes(session.project)
         let staticFiles = staticDirectory(server.staticDirectory, project: session.project).flatMap {
             StaticFiles(folder: $0.path)
         }
@@ -67,14 +82,15 @@ public enum ServerRunner {
         let sink = context.sink
         let accessLog: @Sendable (AccessLogEntry) -> Void = { entry in sink.write(Array("\(entry)\n".utf8)) }
         let boundPort = Mutex(server.port)
+        let scheme = server.tls == nil ? "http" : "https"
         let apiServer = APIGatewayServer(
-            configuration: .init(host: server.host, port: server.port), pipeline: pipeline,
+            configuration: .init(host: server.host, port: server.port, tls: server.tls), pipeline: pipeline,
             accessLog: accessLog,
             onServerRunning: { port in
                 boundPort.withLock { $0 = port }
                 printBanner(
-                    "standin start-api: listening on http://\(server.host):\(port)",
-                    table: routeTable(routes, host: server.host, port: port))
+                    "standin start-api: listening on \(scheme)://\(server.host):\(port)",
+                    table: routeTable(routes, host: server.host, port: port, scheme: scheme))
                 await server.onRunning(port)
             })
         let urlBase = server.functionURLPort ?? (server.port == 0 ? 0 : server.port + 100)
@@ -110,7 +126,7 @@ public enum ServerRunner {
                 }
             },
             reloadTemplate: { session in
-                let newRoutes = session.project.routes.map(apiRoute)
+                let newRoutes = apiRoutes(session.project)
                 do {
                     apiServer.replacePipeline(try makePipeline(newRoutes))
                     let previous = servedRoutes.withLock { served in
@@ -120,7 +136,8 @@ public enum ServerRunner {
                     if newRoutes != previous {
                         let port = boundPort.withLock { $0 }
                         printBanner(
-                            "standin: routes reloaded", table: routeTable(newRoutes, host: server.host, port: port))
+                            "standin: routes reloaded",
+                            table: routeTable(newRoutes, host: server.host, port: port, scheme: scheme))
                     }
                 } catch {
                     printNote("\(error) (keeping the previous routes)")
@@ -136,15 +153,18 @@ public enum ServerRunner {
         let context = try Context(options: options, server: server)
         let session = await context.functions.session
         let sink = context.sink
+        var ids: Set<String> = []
+        for name in server.functionFilter { ids.insert(try session.function(name).id) }
+        let served = server.functionFilter.isEmpty ? nil : ids
         let invokeServer = InvokeAPIServer(
-            functions: context.functions, region: context.broker.region,
+            functions: context.functions, region: context.broker.region, servedFunctions: served,
             accessLog: { line in sink.write(Array("\(line)\n".utf8)) })
         let background = BackgroundInvocations()
         let application = invokeServer.application(
             host: server.host, port: server.port, background: background,
             onRunning: { port in
                 let rows = [["FUNCTION", "NAME", "RUNTIME"]]
-                    + session.project.functions.map { function in
+                    + session.project.functions.filter { served?.contains($0.id) ?? true }.map { function in
                         [function.id, function.functionName,
                          function.isAvailable ? function.runtime ?? "-" : "unavailable (see standin list)"]
                     }
@@ -289,13 +309,13 @@ public enum ServerRunner {
             binaryMediaTypes: route.binaryMediaTypes)
     }
 
-    static func routeTable(_ routes: [APIRoute], host: String, port: Int) -> String {
+    static func routeTable(_ routes: [APIRoute], host: String, port: Int, scheme: String = "http") -> String {
         let rows =
             [["METHOD", "URL", "API", "FUNCTION"]]
             + routes.map { route in
                 let api = route.kind == .rest ? "REST" : "HTTP \(route.payloadFormatVersion)"
                 let path = route.path == "$default" ? "/* ($default)" : route.path
-                return [route.method, "http://\(host):\(port)\(path)", api, route.functionLogicalID]
+                return [route.method, "\(scheme)://\(host):\(port)\(path)", api, route.functionLogicalID]
             }
         return ProjectListing.table(rows)
     }

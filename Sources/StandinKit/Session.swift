@@ -8,16 +8,13 @@ public struct Session: Sendable {
     public let project: Project
     public let envVars: EnvVarsFile?
     public let region: String
+    /// `--container-env-vars`: variables for functions started under a debugger only.
+    public var containerEnvVars: EnvVarsFile?
 
     /// Loads the project named by the options.
     /// - Throws: `StandinError` with the template's file:line:column diagnostics.
     public static func open(_ options: CommonOptions, region: String) throws(StandinError) -> Session {
-        let overrides: [String: String]
-        do {
-            overrides = try ParameterOverrides.parse(options.parameterOverrides)
-        } catch {
-            throw .usage(error.description)
-        }
+        let overrides = try options.parameterOverrideValues()
         var load = ProjectLoadOptions(
             workingDirectory: options.workingDirectory,
             templatePath: options.templatePath,
@@ -28,6 +25,7 @@ public struct Session: Sendable {
             environment: options.environment)
         load.cacheDirectory = options.cacheDirectory.appendingPathComponent("code")
         load.regionOption = options.region
+        load.params = options.serverlessParams
         load.preferBuiltTemplate = true
         let project: Project
         do {
@@ -43,7 +41,11 @@ public struct Session: Sendable {
         let envVars = try options.envVarsFile.map { path throws(StandinError) in
             try EnvVarsFile.load(URL(fileURLWithPath: path, relativeTo: options.workingDirectory))
         }
-        return Session(options: options, project: project, envVars: envVars, region: region)
+        var session = Session(options: options, project: project, envVars: envVars, region: region)
+        session.containerEnvVars = try options.containerEnvVarsFile.map { path throws(StandinError) in
+            try EnvVarsFile.load(URL(fileURLWithPath: path, relativeTo: options.workingDirectory))
+        }
+        return session
     }
 
     /// Prints the loader's notes once, as one line each: warnings always; errors (a route or nested stack left
@@ -98,6 +100,7 @@ public struct Session: Sendable {
             template: function.environment,
             shell: options.environment,
             file: envVars?.variables(logicalID: function.logicalID, functionName: function.functionName) ?? [:])
+            .merging(options.extraFunctionEnvironment) { $1 }
     }
 
     /// Everything LambdaRuntime needs to start an instance of `function`.
@@ -148,6 +151,9 @@ public struct Session: Sendable {
                 || options.debugFunction == function.id || options.debugFunction == function.functionName
         {
             configuration.debugPort = port
+            if let extra = containerEnvVars?.variables(logicalID: function.logicalID, functionName: function.functionName) {
+                configuration.environment.merge(extra) { $1 }
+            }
         }
         return configuration
     }

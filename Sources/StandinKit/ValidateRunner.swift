@@ -12,18 +12,14 @@ public enum ValidateRunner {
     /// Validates the project named by `options`.
     /// - Parameter json: `--output json`: `{"valid": Bool, "diagnostics": [...]}`.
     public static func run(options: CommonOptions, json: Bool) throws(StandinError) -> Outcome {
-        let overrides: [String: String]
-        do {
-            overrides = try ParameterOverrides.parse(options.parameterOverrides)
-        } catch {
-            throw .usage(error.description)
-        }
+        let overrides = try options.parameterOverrideValues()
         var load = ProjectLoadOptions(
             workingDirectory: options.workingDirectory, templatePath: options.templatePath,
             parameterOverrides: overrides, region: options.region ?? "us-east-1", stackName: options.stackName,
             stage: options.stage, environment: options.environment)
         load.cacheDirectory = options.cacheDirectory.appendingPathComponent("code")
         load.regionOption = options.region
+        load.params = options.serverlessParams
         let report = ProjectValidator.validate(load)
         if json {
             let encoder = JSONEncoder()

@@ -99,7 +99,7 @@ func commonOptions(
     project.apply(to: &options)
     run?.apply(to: &options)
     credentials?.apply(to: &options)
-    try await runReportingErrors { try options.applySAMConfig(command: samconfigCommand) }
+    _ = try await runReportingErrors { try options.applySAMConfig(command: samconfigCommand) }
     return options
 }
 

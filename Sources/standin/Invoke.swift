@@ -8,6 +8,7 @@ struct Invoke: AsyncParsableCommand {
         discussion: """
             The event comes from -e FILE, -e - (standard input), -d JSON, or piped standard input; \
             {} when none is given on a terminal. The exit status is 1 when the function failed.
+            `standin invoke local -f FUNCTION ...` takes serverless invoke local's command line instead.
             """)
 
     @Argument(help: "The function's logical id or FunctionName (optional when the template has one function).")

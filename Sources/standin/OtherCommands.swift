@@ -42,6 +42,11 @@ struct GenerateEvent: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        try Self.emit(arguments)
+    }
+
+    /// Prints the event (or the catalogue, or the error) for `SERVICE EVENT [--options]`.
+    static func emit(_ arguments: [String]) throws {
         let result = SampleEventCommandLine.run(arguments: arguments)
         FileHandle.standardOutput.write(Data(result.output.utf8))
         FileHandle.standardError.write(Data(result.errorOutput.utf8))

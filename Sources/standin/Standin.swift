@@ -11,16 +11,21 @@ struct Standin: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Invoke.self, StartAPI.self, StartLambda.self, ListFunctions.self, GenerateEvent.self, Validate.self,
-            Init.self, Whoami.self, Env.self, Exec.self, BenchFloor.self,
+            Init.self, Whoami.self, Env.self, Exec.self, Local.self, InvokeLocal.self, BenchFloor.self,
         ]
     )
 
     /// Sets up logging on standard error, runs the command, and makes sure no function process outlives standin.
     static func main() async {
-        StandinLogHandler.bootstrap(environment: ProcessInfo.processInfo.environment)
+        var environment = ProcessInfo.processInfo.environment
+        // SAM's `--debug` (or SAM_DEBUG=true): standin's own debug log.
+        if CommandLine.arguments.contains("--debug") || environment["SAM_DEBUG"]?.lowercased() == "true" {
+            environment["STANDIN_LOG_LEVEL"] = environment["STANDIN_LOG_LEVEL"] ?? "debug"
+        }
+        StandinLogHandler.bootstrap(environment: environment)
         let status: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(InvokeLocal.rewrite(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -29,6 +34,12 @@ struct Standin: AsyncParsableCommand {
             status = 0
         } catch {
             ChildProcessReaper.killAll()
+            // A command line that does not parse is bad input: exit 2, as SAM's and the framework's CLIs do (not
+            // ArgumentParser's 64), so scripts written for them keep working.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
             exit(withError: error)
         }
         ChildProcessReaper.killAll()

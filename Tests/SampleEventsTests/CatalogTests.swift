@@ -179,7 +179,7 @@ struct CatalogTests {
                 "requestContext", "body", "pathParameters", "isBase64Encoded", "stageVariables",
             ],
             "appsync resolver": ["arguments", "identity", "source", "request", "prev", "info", "stash"],
-            "batch get-job": ["jobId"],
+            "batch get-job": ["jobId", "jobName", "jobQueue", "jobDefinition"],
             "batch submit-job": ["jobId", "jobName"],
             "cloudformation create-request": [
                 "RequestType", "ServiceToken", "ResponseURL", "StackId", "RequestId", "LogicalResourceId",

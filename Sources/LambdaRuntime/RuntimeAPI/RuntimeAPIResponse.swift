@@ -75,6 +75,9 @@ struct RuntimeAPIResponse: Equatable, Sendable {
         if let cognitoIdentity = request.cognitoIdentity {
             headers.append(("Lambda-Runtime-Cognito-Identity", cognitoIdentity))
         }
+        if let tenantID = request.tenantID {
+            headers.append(("Lambda-Runtime-Aws-Tenant-Id", tenantID))
+        }
         return RuntimeAPIResponse(status: 200, headers: headers, body: request.payload)
     }
 }

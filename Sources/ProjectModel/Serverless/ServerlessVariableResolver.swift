@@ -15,7 +15,7 @@ final class ServerlessVariableResolver {
         "self", "opt", "sls", "env", "aws", "file", "ssm", "cf", "s3", "param", "strToBool", "sm",
     ]
     /// Sources that need AWS: without a fallback they are an error.
-    static let remoteSources: Set<String> = ["ssm", "cf", "s3", "param", "sm"]
+    static let remoteSources: Set<String> = ["ssm", "cf", "s3", "sm"]
 
     let root: TemplateNode
     let serviceDirectory: URL
@@ -420,6 +420,18 @@ final class ServerlessVariableResolver {
         case "env":
             if let value = options.environment[address] { return found(value) }
             return .missing("environment variable \(address) is not set")
+        case "param":
+            // `--param k=v` first, then the service's own params for the stage, then its defaults, as the framework
+            // orders them (the Serverless Dashboard's parameters are not read).
+            if let value = options.params[address] { return found(value) }
+            let stage = try stage()
+            for components in [
+                ["stages", stage, "params", address], ["params", stage, address],
+                ["stages", "default", "params", address], ["params", "default", address],
+            ] {
+                if let value = try value(atPath: components), !value.isNull { return .value(value) }
+            }
+            return .missing("no --param \(address)=VALUE and no params.\(stage).\(address) in \(file)")
         case "aws":
             switch address {
             case "region": return found(try region())

@@ -23,6 +23,8 @@ public struct InvokeAPIRequest: Sendable, Equatable {
     public var tailLog: Bool
     /// The decoded `X-Amz-Client-Context` (JSON text).
     public var clientContext: String?
+    /// `X-Amz-Tenant-Id`: the tenant of a tenant-isolated function, passed to the runtime.
+    public var tenantID: String?
 
     /// Sync payloads above this are refused (6 MB).
     public static let maximumSyncPayload = 6 * 1024 * 1024
@@ -91,6 +93,7 @@ public struct InvokeAPIRequest: Sendable, Equatable {
         } else {
             clientContext = nil
         }
+        tenantID = header("X-Amz-Tenant-Id").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The largest payload this invocation type accepts.

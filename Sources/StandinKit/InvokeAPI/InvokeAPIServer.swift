@@ -18,11 +18,17 @@ public struct InvokeAPIServer: Sendable {
     public var region: String
     /// Receives one access-log line per request (`POST invoke NAME STATUS MS ms`).
     public var accessLog: @Sendable (String) -> Void
+    /// The ids of the functions served (`sam local start-lambda Fn1 Fn2`); nil: every function.
+    public var servedFunctions: Set<String>?
 
     /// Creates the server's request handling; ``application(host:port:background:onRunning:)`` serves it.
-    public init(functions: LocalFunctions, region: String, accessLog: @escaping @Sendable (String) -> Void) {
+    public init(
+        functions: LocalFunctions, region: String, servedFunctions: Set<String>? = nil,
+        accessLog: @escaping @Sendable (String) -> Void
+    ) {
         self.functions = functions
         self.region = region
+        self.servedFunctions = servedFunctions
         self.accessLog = accessLog
     }
 
@@ -56,7 +62,9 @@ public struct InvokeAPIServer: Sendable {
                 pathName: functionName, qualifier: request.uri.queryParameters.get("Qualifier"),
                 header: { name in HTTPField.Name(name).flatMap { request.headers[$0] } })
             label = invoke.name
-            guard let function = await functions.function(named: invoke.name), invoke.qualifier == nil else {
+            guard let function = await functions.function(named: invoke.name), invoke.qualifier == nil,
+                servedFunctions?.contains(function.id) ?? true
+            else {
                 let suffix = invoke.qualifier.map { ":\($0)" } ?? ""
                 throw InvokeAPIError.notFound(
                     "arn:aws:lambda:\(region):\(IdentityBroker.placeholderAccountID):function:\(invoke.name)\(suffix)")
@@ -71,6 +79,7 @@ public struct InvokeAPIServer: Sendable {
             var request = InvocationRequest(payload: payload.isEmpty ? Array("{}".utf8) : payload)
             // Lambda passes the client context to synchronous invocations only.
             if invoke.invocationType == .requestResponse { request.clientContext = invoke.clientContext }
+            request.tenantID = invoke.tenantID
             let invocation = request
             switch invoke.invocationType {
             case .dryRun:
