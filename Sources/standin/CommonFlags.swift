@@ -78,7 +78,7 @@ struct RunFlags: ParsableArguments {
     @Option(name: .long, help: "With --debug-port on a server: the function to debug.")
     var debugFunction: String?
 
-    @Option(name: .long, help: "Extra debugger arguments (as SAM's DEBUGGER_ARGS).")
+    @Option(name: .long, parsing: .unconditional, help: "Extra debugger arguments (as SAM's DEBUGGER_ARGS).")
     var debugArgs: String?
 
     func apply(to options: inout CommonOptions) {

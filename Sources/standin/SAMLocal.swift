@@ -36,7 +36,7 @@ struct SAMLocalOptions: ParsableArguments {
     @Option(name: .customLong("debugger-path"), help: "A debugger's folder, put on the function's PATH.")
     var debuggerPath: String?
 
-    @Option(name: .customLong("debug-args"), help: "Debugger arguments (env DEBUGGER_ARGS).")
+    @Option(name: .customLong("debug-args"), parsing: .unconditional, help: "Debugger arguments (env DEBUGGER_ARGS).")
     var debugArgs: String?
 
     @Option(name: [.customShort("l"), .customLong("log-file")], help: "Write the functions' logs to this file.")

@@ -28,7 +28,7 @@ struct InvokeLocal: AsyncParsableCommand {
     @Option(name: [.customShort("p"), .long], help: "A JSON or YAML file with the event (relative to the service).")
     var path: String?
 
-    @Option(name: [.customShort("d"), .long], help: "The event: JSON, or any string.")
+    @Option(name: [.customShort("d"), .long], parsing: .unconditional, help: "The event: JSON, or any string.")
     var data: String?
 
     @Flag(name: .long, help: "Pass --data / --context as strings, without parsing them as JSON.")
