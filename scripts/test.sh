@@ -15,16 +15,21 @@ if [ ! -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt "$stamp" 
   cp scripts/requirements-test.txt "$stamp"
 fi
 
-# 2. The interpreters and toolchains of the runtimes the tests run (a JDK is on the machine already): Ruby and Go
-#    from Debian's packages, installed when missing (CI runs as root).
+# 2. The interpreters and toolchains of the runtimes the tests run (a JDK is on the machine already): Ruby, Go and
+#    Maven from Debian's packages, installed when missing (CI runs as root).
+#    Maven builds the Java fixture offline from Debian's packaged plugins (the fixture's .mvn/maven.config points
+#    at /usr/share/maven-repo; junit5 because Debian's compiler plugin imports its BOM).
 missing=()
 command -v ruby >/dev/null 2>&1 || missing+=(ruby)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+[ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1 ] ||
+  missing+=(libmaven-compiler-plugin-java libmaven-jar-plugin-java libmaven-resources-plugin-java junit5)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # 3. The binary the end-to-end tests run.
@@ -40,4 +45,6 @@ export STANDIN_VENV="$root/.venv"
 export STANDIN_BIN="$root/.build/debug/standin"
 export STANDIN_PACKAGE_ROOT="$root"
 echo "==> swift test"
-swift test --skip-build "$@"
+# One suite at a time: the end-to-end suites start JVMs, compilers and servers, and on a 2-core machine running them
+# side by side starves the time-limited ones (the whole run takes about 4 minutes either way).
+swift test --skip-build --no-parallel "$@"

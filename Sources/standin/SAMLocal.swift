@@ -238,12 +238,9 @@ struct SAMLocalStartAPI: AsyncParsableCommand {
             server.tls = (certificate, key)
         }
         if common.saveParams {
-            var values: [String: SAMConfig.Value] = [:]
-            if let host { values["host"] = .string(host) }
-            if let port { values["port"] = .number(Double(port)) }
+            var values = serverValues(host: host, port: port, warmContainers: warmContainers)
             if let staticDir { values["static_dir"] = .string(staticDir) }
             if disableAuthorizer { values["disable_authorizer"] = .bool(true) }
-            if let warmContainers { values["warm_containers"] = .string(warmContainers.uppercased()) }
             try await common.save(values, command: "local_start_api", options: options)
         }
         let (finalOptions, finalServer) = (options, server)
@@ -276,10 +273,7 @@ struct SAMLocalStartLambda: AsyncParsableCommand {
             host: host, port: port, warmContainers: warmContainers, noWatch: noWatch, config: config, defaultPort: 3001)
         server.functionFilter = functionLogicalIDs
         if common.saveParams {
-            var values: [String: SAMConfig.Value] = [:]
-            if let host { values["host"] = .string(host) }
-            if let port { values["port"] = .number(Double(port)) }
-            if let warmContainers { values["warm_containers"] = .string(warmContainers.uppercased()) }
+            let values = serverValues(host: host, port: port, warmContainers: warmContainers)
             try await common.save(values, command: "local_start_lambda", options: options)
         }
         let (finalOptions, finalServer) = (options, server)
@@ -326,6 +320,15 @@ func samServerOptions(
     server.eagerWarm = warm == "EAGER"
     server.watch = !(noWatch || config.flag("no_watch"))
     return server
+}
+
+/// The server options given on the command line, as `--save-params` writes them.
+func serverValues(host: String?, port: Int?, warmContainers: String?) -> [String: SAMConfig.Value] {
+    var values: [String: SAMConfig.Value] = [:]
+    if let host { values["host"] = .string(host) }
+    if let port { values["port"] = .number(Double(port)) }
+    if let warmContainers { values["warm_containers"] = .string(warmContainers.uppercased()) }
+    return values
 }
 
 extension SAMLocalOptions {

@@ -97,6 +97,26 @@ struct JavaRuntimeTests {
     }
 }
 
+/// A Maven project with no jar yet: standin runs `mvn package` (offline here, from Debian's packaged plugins, as
+/// the fixture's `.mvn/maven.config` says) and runs the jar it makes.
+@Suite("Java built from source with Maven", .enabled(if: findOnPath("mvn") != nil || isCI))
+struct MavenBuildTests {
+    @Test func aMavenProjectIsBuiltThenRun() throws {
+        let cli = try StandinCLI()
+        let app = try RealProjectTests.copy("java-maven-app")
+        let first = try cli.run(
+            ["invoke", "MavenFunction", "--no-assume-role"], in: app, stdin: Data(#"{"name":"world"}"#.utf8),
+            timeout: 300)
+        #expect(first.status == 0, "\(first.stderrText)")
+        #expect(first.stdoutText == #""hello from maven: world""#, "\(first.stdoutText)")
+        #expect(first.stderrText.contains("standin: built MavenFunction with mvn package in "), "\(first.stderrText)")
+        let second = try cli.run(
+            ["invoke", "MavenFunction", "--no-assume-role"], in: app, stdin: Data(#"{"name":"again"}"#.utf8))
+        #expect(second.stdoutText == #""hello from maven: again""#)
+        #expect(!second.stderrText.contains("standin: built"), "unchanged sources are not built again")
+    }
+}
+
 /// A private copy of the `java-app` fixture, built with its `build.sh` (javac and jar of the local JDK).
 struct JavaApp {
     static var hasJDK: Bool { findOnPath("javac") != nil && findOnPath("jar") != nil }

@@ -33,23 +33,14 @@ enum JavaClient {
         let temporary = source.deletingLastPathComponent()
             .appendingPathComponent(".java\(java.major).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: temporary) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: javac)
-        process.arguments = arguments + ["-d", temporary.path, source.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = errors
-        process.standardInput = FileHandle.nullDevice
+        let run: ToolRun
         do {
-            try process.run()
+            run = try ToolRun.run(javac, arguments + ["-d", temporary.path, source.path])
         } catch {
             throw .launchPreparation("could not run \(javac): \(error.localizedDescription)")
         }
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .launchPreparation(
-                "could not compile the Java runtime client with \(javac): \(String(decoding: output, as: UTF8.self))")
+        guard run.status == 0 else {
+            throw .launchPreparation("could not compile the Java runtime client with \(javac): \(run.output)")
         }
         if rename(temporary.path, folder.path) != 0, !FileManager.default.fileExists(atPath: marker.path) {
             throw .launchPreparation("could not install the compiled Java runtime client in \(folder.path)")
