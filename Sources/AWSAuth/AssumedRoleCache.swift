@@ -75,8 +75,16 @@ public struct AssumedRoleCache: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             let data = try encoder.encode(entry)
             let temporary = directory.appendingPathComponent(".\(key).\(UUID().uuidString).tmp")
-            guard manager.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
-            else { throw AWSAuthError.configuration("cannot write \(temporary.path)") }
+            // Created 0600 from the start (FileManager.createFile makes it 0666 & umask, fills it, then chmods it:
+            // secrets readable by others for a moment).
+            let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else { throw AWSAuthError.configuration("cannot write \(temporary.path)") }
+            let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            guard written == data.count else {
+                unlink(temporary.path)
+                throw AWSAuthError.configuration("cannot write \(temporary.path)")
+            }
             if rename(temporary.path, target.path) != 0 {
                 try? manager.removeItem(at: temporary)
                 throw AWSAuthError.configuration("cannot move the cache entry to \(target.path)")

@@ -54,9 +54,9 @@ public enum ProjectLoader {
         what: String
     ) throws(ProjectError) -> (file: String, root: TemplateNode) {
         let file = displayPath(url, workingDirectory: workingDirectory)
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            data = try Data(contentsOf: url)
         } catch {
             throw ProjectError(
                 .templateNotFound,
@@ -64,7 +64,12 @@ public enum ProjectLoader {
                 message: "cannot read the \(what): \(error.localizedDescription)"
             )
         }
-        return (file, try TemplateParser.parse(text, file: file))
+        if let (line, column) = SourceLocation.firstInvalidUTF8(in: data) {
+            throw ProjectError(
+                .syntax, file: file, line: line, column: column,
+                message: "the \(what) is not UTF-8 text: an invalid byte here")
+        }
+        return (file, try TemplateParser.parse(String(decoding: data, as: UTF8.self), file: file))
     }
 
     /// Loads a parsed template.

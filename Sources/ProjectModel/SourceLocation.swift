@@ -1,3 +1,5 @@
+import Foundation
+
 /// A position in a template: the file (relative to the working directory when below it), line and column from 1.
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     /// The file, as it is shown in diagnostics.
@@ -41,5 +43,31 @@ extension SourceLocation {
         if let label { text += "\(label): " }
         if let path, !path.isEmpty { text += "\(path): " }
         return text + message
+    }
+}
+
+extension SourceLocation {
+    /// The line and column (from 1, columns in Unicode scalars) of the first byte of `data` that is not valid
+    /// UTF-8; nil when all of it is. For errors that name where a file stops being text.
+    public static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int)? {
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        var line = 1
+        var column = 1
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .emptyInput:
+                return nil
+            case .error:
+                return (line, column)
+            }
+        }
     }
 }

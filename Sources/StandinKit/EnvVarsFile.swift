@@ -29,19 +29,26 @@ public struct EnvVarsFile: Sendable, Equatable {
 
     /// Parses the file's bytes.
     public static func parse(_ data: Data, fileName: String) throws(StandinError) -> EnvVarsFile {
+        let bytes = [UInt8](data)
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let (line, column) = JSONErrorLocation.offset(in: error).map { JSONErrorLocation.lineAndColumn(of: $0, in: bytes) }
+                ?? (1, 1)
+            throw .usage("\(fileName):\(line):\(column): not valid JSON: \(describeJSONError(error))")
+        }
         let top: [String: JSONScalarMap]
         do {
             top = try JSONDecoder().decode([String: JSONScalarMap].self, from: data)
         } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let keys = context.codingPath.map(\.stringValue)
+            let (line, column) = JSONErrorLocation.key(keys, in: bytes)
             throw .usage(
-                context.codingPath.count == 1
-                    ? "\(fileName): \(path): expected an object of variable names to values"
-                    : "\(fileName): \(path): expected a string, number or boolean")
-        } catch DecodingError.typeMismatch {
-            throw .usage("\(fileName): expected a JSON object like {\"Parameters\": {...}, \"MyFunction\": {...}}")
+                keys.count == 1
+                    ? "\(fileName):\(line):\(column): \(keys.joined(separator: ".")): expected an object of variable names to values"
+                    : "\(fileName):\(line):\(column): \(keys.joined(separator: ".")): expected a string, number or boolean")
         } catch {
-            throw .usage("\(fileName): not valid JSON: \(describeJSONError(error))")
+            throw .usage("\(fileName):1:1: expected a JSON object like {\"Parameters\": {...}, \"MyFunction\": {...}}")
         }
         var file = EnvVarsFile()
         for (section, variables) in top {

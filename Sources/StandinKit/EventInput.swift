@@ -64,6 +64,22 @@ enum JSONErrorLocation {
         return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 
+    /// Where the key at `path` (`["Section", "NAME"]`) is written: each key is looked for after the previous one
+    /// (the first occurrence of `"key"` as a string); the start of the text when it is not found.
+    static func key(_ path: [String], in bytes: [UInt8]) -> (Int, Int) {
+        var offset = 0
+        for key in path {
+            let needle = Array("\"\(key)\"".utf8)
+            guard needle.count <= bytes.count,
+                let found = (offset...(bytes.count - needle.count)).first(where: {
+                    bytes[$0..<$0 + needle.count].elementsEqual(needle)
+                })
+            else { return lineAndColumn(of: offset, in: bytes) }
+            offset = found
+        }
+        return lineAndColumn(of: offset, in: bytes)
+    }
+
     static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var column = 1

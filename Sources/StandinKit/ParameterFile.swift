@@ -1,4 +1,5 @@
 import Foundation
+import ProjectModel
 import TOMLKit
 import Yams
 
@@ -27,6 +28,11 @@ enum ParameterFile {
             } catch {
                 throw .usage("\(url.path): \(error)")
             }
+        }
+        do {
+            try TemplateParser.checkExpansion(text, file: url.path)
+        } catch {
+            throw .usage(error.description)
         }
         do {
             document = try Yams.load(yaml: text)  // JSON is YAML

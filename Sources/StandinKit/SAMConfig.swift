@@ -1,4 +1,5 @@
 import Foundation
+import ProjectModel
 import TOMLKit
 import Yams
 
@@ -61,6 +62,9 @@ public struct SAMConfig: Sendable {
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw .usage("\(url.path): cannot read the config file")
+        }
+        if let (line, column) = SourceLocation.firstInvalidUTF8(in: data) {
+            throw .usage("\(url.path):\(line):\(column): not UTF-8 text: an invalid byte here")
         }
         let text = String(decoding: data, as: UTF8.self)
         let sections = url.pathExtension == "toml" ? try parseTOML(text, file: url) : try parseYAML(text, file: url)
@@ -156,6 +160,13 @@ public struct SAMConfig: Sendable {
     }
 
     static func parseTOML(_ text: String, file: URL) throws(StandinError) -> [String: [String: [String: Value]]] {
+        // TOMLKit's parser (toml++) aborts the process on some non-ASCII bytes outside strings (`[écho]`): TOML
+        // allows them only in strings and comments, so they are refused here, located, before it sees them.
+        if let (line, column) = firstNonASCIIOutsideStrings(text) {
+            throw .usage(
+                "\(file.path):\(line):\(column): a character outside ASCII in a bare key or table name; quote it"
+                    + " (for example [\"écho\"])")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -200,6 +211,11 @@ public struct SAMConfig: Sendable {
     static func parseYAML(_ text: String, file: URL) throws(StandinError) -> [String: [String: [String: Value]]] {
         let document: Any?
         do {
+            try TemplateParser.checkExpansion(text, file: file.path)
+        } catch {
+            throw .usage(error.description)
+        }
+        do {
             document = try Yams.load(yaml: text)
         } catch {
             throw .usage("\(file.path): \(error)")
@@ -240,6 +256,67 @@ public struct SAMConfigValues: Sendable {
 
     /// True for `key = true` (and the strings "true" / "True").
     public func flag(_ key: String) -> Bool { values[key]?.text.lowercased() == "true" }
+}
+
+/// Where TOML text first has a non-ASCII character outside a string or comment (line and column from 1).
+func firstNonASCIIOutsideStrings(_ text: String) -> (line: Int, column: Int)? {
+    let scalars = Array(text.unicodeScalars)
+    var line = 1
+    var column = 0
+    var index = 0
+    var quote: (delimiter: Unicode.Scalar, multiline: Bool)?
+    var comment = false
+    func starts(_ prefix: String, at position: Int) -> Bool {
+        let wanted = Array(prefix.unicodeScalars)
+        return position + wanted.count <= scalars.count && Array(scalars[position..<position + wanted.count]) == wanted
+    }
+    while index < scalars.count {
+        let scalar = scalars[index]
+        column += 1
+        if scalar == "\n" {
+            line += 1
+            column = 0
+            comment = false
+            if quote?.multiline == false { quote = nil }
+            index += 1
+            continue
+        }
+        if comment {
+            index += 1
+            continue
+        }
+        if let open = quote {
+            if open.delimiter == "\"", scalar == "\\" {
+                index += 2
+                column += 1
+                continue
+            }
+            if scalar == open.delimiter {
+                let closing = String(repeating: String(open.delimiter), count: open.multiline ? 3 : 1)
+                if starts(closing, at: index) {
+                    quote = nil
+                    index += closing.unicodeScalars.count
+                    column += closing.unicodeScalars.count - 1
+                    continue
+                }
+            }
+            index += 1
+            continue
+        }
+        if scalar == "#" {
+            comment = true
+        } else if scalar == "\"" || scalar == "'" {
+            let multiline = starts(String(repeating: String(scalar), count: 3), at: index)
+            quote = (scalar, multiline)
+            index += multiline ? 3 : 1
+            column += multiline ? 2 : 0
+            continue
+        } else if !scalar.isASCII {
+            return (line, column)
+        }
+        index += 1
+    }
+    return nil
 }
 
 /// Splits on whitespace, keeping single- or double-quoted runs together (quotes removed).

@@ -1,6 +1,7 @@
 import Foundation
 import ProjectModel
 import Testing
+import TestSupport
 
 /// A one-function template whose lines 1-7 are fixed; `rest` starts at line 8 (Properties keys at column 7).
 func oneFunction(_ rest: String, handler: String = "      Handler: app.handler\n", prefix: String = "") -> String {
@@ -272,5 +273,38 @@ struct MalformedTemplateTests {
         #expect(roleless.functions.map(\.isAvailable) == [true])
         #expect(roleless.functions[0].role == nil)
         #expect(roleless.notes.isEmpty)
+    }
+}
+
+/// Inputs that used to crash or exhaust the loader, each refused with a located error.
+struct HostileTemplateTests {
+    /// 9 levels of 10 aliases each stand for 10^9 values: refused at the value where the limit is passed.
+    @Test func aYAMLAliasBombIsRefusedWithALocation() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            lines.append("a\(level): &a\(level) [" + Array(repeating: previous, count: 10).joined(separator: ", ") + "]")
+        }
+        lines.append("Resources: {}")
+        let workspace = try Workspace(lines.joined(separator: "\n") + "\n")
+        let error = try #require(workspace.loadError())
+        #expect(error.kind == .syntax)
+        #expect(error.file == "template.yaml" && error.line != nil && error.column != nil)
+        #expect(error.message.contains("expands to more than 1000000 values through YAML aliases"))
+    }
+
+    /// A byte that is not UTF-8 is named at its line and column (it was "The file isn't in the correct format.").
+    @Test func anInvalidUTF8TemplateNamesTheByte() throws {
+        let directory = try makeTemporaryDirectory("projectmodel-utf8")
+        var bytes = Array("Resources:\n  Fn:\n    Type: AWS::Serverless::Function # caf".utf8)
+        bytes.append(0xE9)  // Latin-1 é
+        bytes += Array("\n".utf8)
+        try Data(bytes).write(to: directory.appendingPathComponent("template.yaml"))
+        #expect {
+            _ = try ProjectLoader.load(ProjectLoadOptions(workingDirectory: directory))
+        } throws: { error in
+            (error as? ProjectError)?.description
+                == "template.yaml:3:42: the template is not UTF-8 text: an invalid byte here"
+        }
     }
 }

@@ -15,11 +15,13 @@ struct EnvironmentTests {
         #expect(file.variables(logicalID: "Other", functionName: "Other") == ["A": "p", "B": "p"])
     }
 
-    @Test("a broken --env-vars file names the file and the key", arguments: [
-        ("{", "env.json: not valid JSON"),
-        ("[1]", "env.json: expected a JSON object"),
-        (#"{"Fn": 3}"#, "env.json: Fn: expected an object"),
-        (#"{"Fn": {"X": [1]}}"#, "env.json: Fn.X: expected a string, number or boolean"),
+    @Test("a broken --env-vars file names the file, the line and column, and the key", arguments: [
+        ("{", "env.json:1:"),
+        ("{\n  \"Fn\": {\"X\": 1}\n  \"Y\": {}\n}", "env.json:3:"),
+        ("[1]", "env.json:1:1: expected a JSON object"),
+        (#"{"Fn": 3}"#, "env.json:1:2: Fn: expected an object"),
+        (#"{"Fn": {"X": [1]}}"#, "env.json:1:9: Fn.X: expected a string, number or boolean"),
+        ("{\n  \"Fn\": {\n    \"X\": [1]\n  }\n}", "env.json:3:5: Fn.X: expected a string, number or boolean"),
     ])
     func envVarsErrors(text: String, expected: String) {
         #expect {

@@ -96,4 +96,38 @@ struct SAMConfigTests {
             (error as? StandinError)?.description.contains("samconfig.toml:2:") == true
         }
     }
+
+    /// Bytes TOMLKit's parser used to abort the process on (a non-ASCII bare table name, a stray byte), refused with
+    /// the file, line and column instead.
+    @Test("non-ASCII outside strings and invalid UTF-8 are located errors, not crashes", arguments: [
+        (Array("version = 0.1\n[écho.local_invoke.parameters]\nregion = \"x\"\n".utf8), "2:2:"),
+        (Array("version = 0.1\n[default.local_invoke.parameters]\nrégion = \"x\"\n".utf8), "3:2:"),
+        (Array("version = 0.1\n[".utf8) + [0xC3] + Array("default]\n".utf8), "2:2:"),
+    ])
+    func hostileBytes(bytes: [UInt8], location: String) throws {
+        let dir = try makeTemporaryDirectory()
+        let file = dir.appendingPathComponent("samconfig.toml")
+        try Data(bytes).write(to: file)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        #expect {
+            try options.applySAMConfig(command: "local_invoke")
+        } throws: { error in
+            (error as? StandinError)?.description.hasPrefix(file.path + ":" + location) == true
+        }
+    }
+
+    /// Non-ASCII text inside strings and comments is fine.
+    @Test func nonASCIIInStringsAndCommentsIsRead() throws {
+        let dir = try makeTemporaryDirectory()
+        try writeFile(dir, "samconfig.toml", """
+            version = 0.1 # café
+            [default.local_invoke.parameters]
+            parameter_overrides = "Greeting='héllo wörld'"
+            "stack_name" = '''naïve'''
+            """)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        try options.applySAMConfig(command: "local_invoke")
+        #expect(options.parameterOverrides == ["Greeting='héllo wörld'"])
+        #expect(options.stackName == "naïve")
+    }
 }

@@ -51,16 +51,22 @@ final class OutputPump: Sendable {
                 }
                 return
             }
+            // Only the bytes just read are scanned, and a line without a newline yet is only appended to: a long
+            // line costs time in proportion to its length, not to its length squared.
             let lines: [[UInt8]] = state.withLock { state in
-                state.partial.append(contentsOf: buffer[0..<count])
                 var lines: [[UInt8]] = []
                 var start = 0
-                let data = state.partial
-                for index in data.indices where data[index] == UInt8(ascii: "\n") {
-                    lines.append(Array(data[start...index]))
+                for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
+                    if start == 0, !state.partial.isEmpty {
+                        state.partial.append(contentsOf: buffer[0...index])
+                        lines.append(state.partial)
+                        state.partial = []
+                    } else {
+                        lines.append(Array(buffer[start...index]))
+                    }
                     start = index + 1
                 }
-                state.partial.removeFirst(start)
+                if start < count { state.partial.append(contentsOf: buffer[start..<count]) }
                 return lines
             }
             for line in lines { onLine(line) }

@@ -1,7 +1,7 @@
 import Yams
 
 /// Reads YAML or JSON text into `TemplateNode`s, turning CloudFormation short-form tags into their long forms.
-enum TemplateParser {
+public enum TemplateParser {
     /// Short-form tags and the long-form key each stands for.
     static let shortForms: [String: String] = [
         "!Ref": "Ref", "!Condition": "Condition",
@@ -27,8 +27,43 @@ enum TemplateParser {
         guard let root else {
             throw ProjectError(.syntax, file: file, line: 1, column: 1, message: "the file is empty")
         }
-        return try convert(root, path: "", file: file)
+        var budget = maximumNodes
+        return try convert(root, path: "", file: file, budget: &budget)
     }
+
+    /// Checks that a YAML document does not expand past ``maximumNodes`` values (through aliases) before a caller
+    /// loads it with `Yams.load`, which would build every copy.
+    /// - Throws: `ProjectError` (`.syntax`) located at the value where the limit was passed.
+    public static func checkExpansion(_ text: String, file: String) throws(ProjectError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw ProjectError(.syntax, file: file, line: 1, column: 1, message: "cannot parse: \(error)")
+        }
+        guard let root else { return }
+        var budget = maximumNodes
+        func visit(_ node: Node) throws(ProjectError) {
+            budget -= 1
+            guard budget >= 0 else {
+                throw ProjectError(
+                    .syntax, file: file, line: node.mark?.line, column: node.mark?.column,
+                    message: "the document expands to more than \(maximumNodes) values through YAML aliases (an alias bomb?)")
+            }
+            switch node {
+            case .sequence(let sequence): for element in sequence { try visit(element) }
+            case .mapping(let mapping): for (key, value) in mapping { try visit(key); try visit(value) }
+            default: break
+            }
+        }
+        try visit(root)
+    }
+
+    /// The most values a document may expand to. YAML aliases let a few lines stand for billions of values (an
+    /// "alias bomb"); a real template has thousands.
+    static let maximumNodes = 1_000_000
 
     static func syntaxError(_ error: YamlError, file: String) -> ProjectError {
         func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> ProjectError {
@@ -56,8 +91,16 @@ enum TemplateParser {
         }
     }
 
-    static func convert(_ node: Node, path: String, file: String) throws(ProjectError) -> TemplateNode {
+    static func convert(_ node: Node, path: String, file: String, budget: inout Int) throws(ProjectError)
+        -> TemplateNode
+    {
         let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+        budget -= 1
+        guard budget >= 0 else {
+            throw ProjectError(
+                .syntax, at: location, path: path,
+                message: "the document expands to more than \(maximumNodes) values through YAML aliases (an alias bomb?)")
+        }
         let tagName: String
         let converted: TemplateNode
         switch node {
@@ -69,7 +112,7 @@ enum TemplateParser {
             tagName = sequence.tag.rawValue
             var elements: [TemplateNode] = []
             for (index, element) in sequence.enumerated() {
-                elements.append(try convert(element, path: "\(path)[\(index)]", file: file))
+                elements.append(try convert(element, path: "\(path)[\(index)]", file: file, budget: &budget))
             }
             converted = TemplateNode(kind: .sequence(elements), location: location, path: path)
         case .mapping(let mapping):
@@ -82,7 +125,7 @@ enum TemplateParser {
                     throw ProjectError(.syntax, at: keyLocation, path: path, message: "mapping keys must be scalars")
                 }
                 let keyText = keyScalar.string
-                let child = try convert(value, path: TemplateNode.join(path, keyText), file: file)
+                let child = try convert(value, path: TemplateNode.join(path, keyText), file: file, budget: &budget)
                 entries.append(TemplateEntry(key: keyText, keyLocation: keyLocation, value: child))
             }
             converted = TemplateNode(kind: .mapping(entries), location: location, path: path)
