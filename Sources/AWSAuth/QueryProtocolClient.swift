@@ -15,6 +15,14 @@ struct QueryProtocolClient: Sendable {
     var httpClient: HTTPClient
     var timeout: TimeAmount = .seconds(30)
 
+    /// AsyncHTTPClient retries a refused connection until the deadline: for an endpoint on this machine (moto,
+    /// LocalStack) a refusal means nothing listens, so a few seconds are enough to say so.
+    var effectiveTimeout: TimeAmount {
+        let host = endpoint.host?.lowercased() ?? ""
+        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        return loopback ? min(timeout, .seconds(5)) : timeout
+    }
+
     /// Calls `action` and returns the XML body of a 2xx answer.
     /// - Throws: `AWSServiceError` for an error answer, `AWSAuthError` when the request could not be made.
     func call(_ action: String, _ parameters: [(String, String)]) async throws -> [UInt8] {
@@ -40,7 +48,7 @@ struct QueryProtocolClient: Sendable {
         let response: HTTPClientResponse
         let responseBody: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: timeout)
+            response = try await httpClient.execute(request, timeout: effectiveTimeout)
             responseBody = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch {
             throw AWSAuthError.transport("\(operation) to \(url.absoluteString) failed: \(error)")
