@@ -183,8 +183,11 @@ public final class FunctionInstance: Sendable {
         let requestID = request.requestID
         capture.write(InvocationLogLines.start(requestID: requestID))
         let submittedAt = ContinuousClock.now
-        let initTimeout = debug == nil ? max(.seconds(10), configuration.timeout) : Self.suspendedTimeout
-        let (outcome, deliveredAt) = await endpoint.run(request, initTimeout: initTimeout)
+        // A new instance gets at least 10 s to initialize; a warm one that has not asked for the next event yet
+        // (still busy after its last response) gets the function's own timeout, as in Lambda.
+        let waitForNext =
+            debug != nil ? Self.suspendedTimeout : first ? max(.seconds(10), configuration.timeout) : configuration.timeout
+        let (outcome, deliveredAt) = await endpoint.run(request, initTimeout: waitForNext)
         let endedAt = ContinuousClock.now
         let memory = measureMemory()
 

@@ -29,4 +29,25 @@ struct HardeningTests {
         #expect(result.payloadText == #"{"n":1}"#)
         #expect(sink.text.utf8.count >= 40_000_000, "the whole line reached the log")
     }
+
+    /// A warm instance that stops asking for events (it answered, then hangs) times the next caller out after the
+    /// function's own timeout, not the 10 s a new instance gets to initialize.
+    @Test func aWarmInstanceThatHangsTimesOutAfterTheFunctionsTimeout() async throws {
+        let code = try makeProvidedFunction(
+            """
+            next
+            respond "$EVENT"
+            sleep 60
+            """)
+        let instance = try await FunctionInstance.start(
+            makeConfiguration(code: code, timeout: .seconds(2)), logSink: CollectingLogSink(), logger: quietLogger)
+        defer { Task { await instance.shutdown() } }
+        let first = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+        #expect(first.errorType == nil)
+        let started = ContinuousClock.now
+        let second = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+        let waited = ContinuousClock.now - started
+        #expect(second.errorType == "Sandbox.Timedout", "\(second.payloadText)")
+        #expect(waited < .seconds(7), "waited \(waited)")
+    }
 }
