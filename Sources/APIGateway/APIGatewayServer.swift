@@ -179,11 +179,17 @@ public struct APIGatewayServer: Sendable {
             outcome = .init(response: .payloadTooLarge)
         } else if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
             outcome = await pipeline.value.handle(apiRequest, serverPort: port)  // no body: skip the body stream
-        } else if let body = await collect(request.body, limit: maxBody) {
-            apiRequest.body = body
-            outcome = await pipeline.value.handle(apiRequest, serverPort: port)
         } else {
-            outcome = .init(response: .payloadTooLarge)
+            switch await collect(request.body, limit: maxBody) {
+            case .complete(let body) where body.count >= request.headers[.contentLength].flatMap(Int.init) ?? 0:
+                apiRequest.body = body
+                outcome = await pipeline.value.handle(apiRequest, serverPort: port)
+            case .complete, .incomplete:
+                // The client stopped before the body it announced ended: nothing runs on part of a request.
+                outcome = .init(response: .message(400, "Bad Request"), diagnostic: "the request body was cut short")
+            case .tooLarge:
+                outcome = .init(response: .payloadTooLarge)
+            }
         }
         let elapsed = ContinuousClock.now - start
         let components = elapsed.components
@@ -200,18 +206,25 @@ public struct APIGatewayServer: Sendable {
         return makeResponse(outcome.response, isHead: apiRequest.method == "HEAD")
     }
 
-    /// The body bytes, or nil when they exceed `limit`.
-    private static func collect(_ body: RequestBody, limit: Int) async -> [UInt8]? {
+    /// A request body as read: whole, larger than the limit, or cut short (the connection ended inside it).
+    enum CollectedBody {
+        case complete([UInt8])
+        case tooLarge
+        case incomplete
+    }
+
+    /// Reads the body up to `limit` bytes.
+    private static func collect(_ body: RequestBody, limit: Int) async -> CollectedBody {
         var bytes: [UInt8] = []
         do {
             for try await buffer in body {
-                guard bytes.count + buffer.readableBytes <= limit else { return nil }
+                guard bytes.count + buffer.readableBytes <= limit else { return .tooLarge }
                 bytes.append(contentsOf: buffer.readableBytesView)
             }
         } catch {
-            return bytes
+            return .incomplete
         }
-        return bytes
+        return .complete(bytes)
     }
 
     private static func makeResponse(_ response: GatewayResponse, isHead: Bool) -> Response {
