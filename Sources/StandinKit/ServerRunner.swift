@@ -219,7 +219,9 @@ public enum ServerRunner {
             let functions = self.functions
             let options = self.options
             let broker = self.broker
-            var services: [any Service] = [ClosureService(name: serverName, body: run)]
+            var services: [any Service] = [
+                ClosureService(name: serverName) { try await ServerRunner.serveDraining(run, functions: functions) }
+            ]
             if server.watch {
                 let session = await functions.session
                 let templates = Set(session.project.sourceFiles.map(\.path))
@@ -277,6 +279,34 @@ public enum ServerRunner {
                 throw StandinError(.failure, "\(serverName): \(error)")
             }
             await functions.shutdown()
+        }
+    }
+
+    /// How long in-flight invocations may go on after SIGINT/SIGTERM before their functions are stopped: less than
+    /// the ServiceGroup's graceful period, so that the server is still there to send their answers.
+    static let drainGrace: Duration = .seconds(7)
+
+    /// Runs `serve` (the HTTP server); on graceful shutdown, waits ``drainGrace`` for in-flight invocations, then
+    /// stops every function so that each waiting request is answered with its API's error and the server can end.
+    static func serveDraining(
+        _ serve: @escaping @Sendable () async throws -> Void, functions: LocalFunctions
+    ) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await serve()
+                return true
+            }
+            group.addTask {
+                try await gracefulShutdown()
+                try await Task.sleep(for: drainGrace)
+                await functions.shutdown()
+                return false
+            }
+            // The drain ends first when requests were still running; the server's end is what ends this service.
+            while let serverEnded = try await group.next() {
+                if serverEnded { break }
+            }
+            group.cancelAll()
         }
     }
 

@@ -4,7 +4,9 @@ import StandinKit
 
 /// Flags shared by every command that reads a project and runs functions.
 struct ProjectFlags: ParsableArguments {
-    @Option(name: [.customShort("t"), .long], help: "The SAM template or serverless.yml (default: found in this folder).")
+    @Option(
+        name: [.customShort("t"), .long, .customLong("template-file")],
+        help: "The SAM template or serverless.yml (default: found in this folder).")
     var template: String?
 
     @Option(

@@ -262,4 +262,32 @@ struct DropInTests {
         #expect(badParam.status == 2)
         #expect(badParam.stderrText.contains("Encountered invalid \"--param\" CLI option value"))
     }
+
+    /// `sam validate` and `sam init` command lines as SAM documents them.
+    @Test func samValidateAndInitAsDocumented() throws {
+        let cli = try StandinCLI()
+        let root = try makeTemporaryDirectory("sam-init")
+        // sam init --no-interactive --runtime python3.12 --name sam-app --dependency-manager pip \
+        //   --app-template hello-world --architecture x86_64
+        let created = try cli.run(
+            ["init", "--no-interactive", "-r", "python3.12", "-n", "sam-app", "-d", "pip", "--app-template",
+             "hello-world", "-a", "x86_64", "-o", root.path], in: root)
+        #expect(created.status == 0, "\(created.stderrText)")
+        let app = root.appendingPathComponent("sam-app")
+        #expect(FileManager.default.fileExists(atPath: app.appendingPathComponent("template.yaml").path))
+        let noRuntime = try cli.run(["init", "--no-interactive", "-n", "other", "-o", root.path], in: root)
+        #expect(noRuntime.status == 2)
+        let image = try cli.run(
+            ["init", "--no-interactive", "-r", "python3.12", "-p", "Image", "-n", "img", "-o", root.path], in: root)
+        #expect(image.status == 2)
+        #expect(image.stderrText.contains("--package-type Image"), "\(image.stderrText)")
+        // sam validate --lint --template-file template.yaml --region us-east-1 --profile dev --save-params
+        let validated = try cli.run(
+            ["validate", "--lint", "--template-file", "template.yaml", "--region", "us-east-1", "--profile", "dev",
+             "--save-params"], in: app)
+        #expect(validated.status == 0, "\(validated.stdoutText) \(validated.stderrText)")
+        let config = try String(contentsOf: app.appendingPathComponent("samconfig.toml"), encoding: .utf8)
+        #expect(config.contains("[default.validate.parameters]"), "\(config)")
+        #expect(config.contains("lint = true"), "\(config)")
+    }
 }

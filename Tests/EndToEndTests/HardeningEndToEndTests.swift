@@ -62,4 +62,70 @@ struct HardeningEndToEndTests {
             #expect(!server.stderr.contains("POST /users 400 UsersLambdaFunction"))
         }
     }
+
+    /// SIGTERM while a request has run longer than the grace period: standin stops the function, answers the
+    /// request with API Gateway's error, and exits 0 (it used to die of a ServiceGroup fatal error, SIGILL, and the
+    /// client got nothing).
+    @Test func shutdownDuringALongInvocationAnswersAndExitsCleanly() throws {
+        let app = try makeTemporaryDirectory("standin-slow")
+        let marker = UUID().uuidString
+        try writeFile(app, "template.yaml", """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Slow:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src
+                  Timeout: 120
+                  Environment:
+                    Variables:
+                      STANDIN_E2E_MARKER: "\(marker)"
+                  Events:
+                    Slow:
+                      Type: Api
+                      Properties: {Path: /slow, Method: get}
+            """)
+        try writeFile(app, "src/app.py", "import time\n\ndef handler(event, context):\n    time.sleep(100)\n    return {}\n")
+        let port = freeLoopbackPort()
+        let server = try StandinServerProcess(
+            ["start-api", "--port", "\(port)", "--no-assume-role", "--no-watch"], in: app,
+            environment: try StandinCLI().environment, stderrFile: app.appendingPathComponent("server.log"),
+            stopTimeout: 40)
+        try server.waitUntilListening([(port, 60)], what: "start-api")
+        let output = app.appendingPathComponent("reply.txt")
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        client.arguments = ["curl", "-s", "-o", output.path, "-w", "%{http_code}", "-m", "60", "http://127.0.0.1:\(port)/slow"]
+        let status = Pipe()
+        client.standardOutput = status
+        try client.run()
+        #expect(pollUntil(timeout: 30) { server.stderr.contains("START RequestId") }, "\(server.stderr)")
+        let started = Date()
+        let exit = server.stop(timeout: 40)
+        client.waitUntilExit()
+        let code = String(decoding: status.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(exit == 0, "exit \(String(describing: exit)): \(server.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(code == "500", "the client got an answer: \(code)")
+        #expect(!server.stderr.contains("Fatal error"), "\(server.stderr)")
+        let marked = MarkedProcesses(marker: marker)
+        #expect(pollUntil(timeout: 10) { marked.live.isEmpty }, "no function process is left")
+    }
+}
+
+/// Live processes whose environment has `STANDIN_E2E_MARKER=<marker>`.
+struct MarkedProcesses {
+    let marker: String
+    var live: [Int32] {
+        let needle = Data("STANDIN_E2E_MARKER=\(marker)".utf8)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = Int32(entry), processIsAlive(pid),
+                let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ"), environ.range(of: needle) != nil
+            else { return nil }
+            return pid
+        }
+    }
 }

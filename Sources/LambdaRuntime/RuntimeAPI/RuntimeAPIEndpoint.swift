@@ -107,7 +107,21 @@ final class RuntimeAPIEndpoint: Sendable {
     /// - Returns: the outcome and when the event was delivered (nil if it never was).
     func run(_ request: InvocationRequest, initTimeout: Duration) async -> (Outcome, ContinuousClock.Instant?) {
         let invocation = InvocationStateMachine.Invocation(request: request)
-        let outcome: Outcome = await withCheckedContinuation { continuation in
+        // A cancelled caller (standin shutting down past its grace period) ends the wait at once: the instance is
+        // shut down and the caller gets `.shutDown`, instead of holding the server's shutdown until it is killed.
+        let outcome: Outcome = await withTaskCancellationHandler {
+            await wait(for: invocation, initTimeout: initTimeout)
+        } onCancel: { [self] in
+            shutDown()
+        }
+        let deliveredAt = state.withLock { $0.deliveredAt }
+        return (outcome, deliveredAt)
+    }
+
+    /// Submits `invocation` and waits for its outcome.
+    private func wait(for invocation: InvocationStateMachine.Invocation, initTimeout: Duration) async -> Outcome {
+        let request = invocation.request
+        return await withCheckedContinuation { continuation in
             let (immediate, send): (Outcome?, (@Sendable () -> Void)?) = state.withLock { state in
                 switch state.machine.submit(invocation) {
                 case .fail(let outcome):
@@ -131,8 +145,6 @@ final class RuntimeAPIEndpoint: Sendable {
             if let immediate { continuation.resume(returning: immediate) }
             send?()
         }
-        let deliveredAt = state.withLock { $0.deliveredAt }
-        return (outcome, deliveredAt)
     }
 
     /// The process ended.
