@@ -77,7 +77,7 @@ public struct CommonOptions: Sendable {
         guard let config = try SAMConfig.load(file: configFile, directory: configDirectory) else {
             return SAMConfigValues()
         }
-        return config.apply(to: &self, command: command, environment: configEnvironment)
+        return try config.apply(to: &self, command: command, environment: configEnvironment)
     }
 
     /// `--parameter-overrides`, parsed: `K=V` pairs, `ParameterKey=K,ParameterValue=V`, and `file://PATH` (relative to

@@ -39,6 +39,8 @@ public struct SAMConfig: Sendable {
     public var file: URL
     /// `environment -> command -> key -> value`.
     public var sections: [String: [String: [String: Value]]]
+    /// The file's text, to point at a key's line in errors found after parsing.
+    var text: String = ""
 
     /// The names looked for in the working directory when `--config-file` is not given.
     public static let defaultFileNames = ["samconfig.toml", "samconfig.yaml", "samconfig.yml"]
@@ -68,7 +70,9 @@ public struct SAMConfig: Sendable {
         }
         let text = String(decoding: data, as: UTF8.self)
         let sections = url.pathExtension == "toml" ? try parseTOML(text, file: url) : try parseYAML(text, file: url)
-        return SAMConfig(file: url, sections: sections)
+        var config = SAMConfig(file: url, sections: sections)
+        config.text = text
+        return config
     }
 
     /// The values for `command` in `environment`: global, then the command's own.
@@ -122,9 +126,20 @@ public struct SAMConfig: Sendable {
 
     /// Fills the options that were not given on the command line from the file.
     /// - Parameter command: SAM's section name for the command (`local_invoke`, ...).
+    /// - Throws: `StandinError` at the key's `file:line:col` for a `parameter_overrides` that does not parse.
     @discardableResult
-    public func apply(to options: inout CommonOptions, command: String, environment: String) -> SAMConfigValues {
+    public func apply(to options: inout CommonOptions, command: String, environment: String) throws(StandinError)
+        -> SAMConfigValues
+    {
         let values = values(command: command, environment: environment)
+        if let overrides = values["parameter_overrides"] {
+            do {
+                _ = try ParameterOverrides.parse(Self.overrideArguments(overrides).filter { !$0.hasPrefix("file://") })
+            } catch {
+                let (line, column) = position(ofKey: "parameter_overrides")
+                throw .usage("\(file.path):\(line):\(column): parameter_overrides: \(error.message)")
+            }
+        }
         func text(_ keys: String...) -> String? { keys.lazy.compactMap { values[$0]?.text }.first }
         if options.templatePath == nil { options.templatePath = text("template_file", "template") }
         if options.parameterOverrides.isEmpty, let value = values["parameter_overrides"] {
@@ -146,6 +161,19 @@ public struct SAMConfig: Sendable {
             options.environment["DEBUGGER_ARGS"] = args
         }
         return SAMConfigValues(values: values)
+    }
+
+    /// Where `key = value` is written: the line of the first line starting with the key, and the column of its value;
+    /// line 1 when it is not found (a table form).
+    func position(ofKey key: String) -> (line: Int, column: Int) {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.hasPrefix(key) else { continue }
+            let value = line.firstIndex(of: "=").map { line[line.index(after: $0)...].prefix { $0 == " " }.count }
+            let column = line.firstIndex(of: "=").map { line.distance(from: line.startIndex, to: $0) + 2 + (value ?? 0) }
+            return (index + 1, column ?? 1)
+        }
+        return (1, 1)
     }
 
     /// `parameter_overrides` as arguments for `ParameterOverrides.parse`, which splits and unquotes them itself:

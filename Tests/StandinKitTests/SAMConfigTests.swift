@@ -130,4 +130,23 @@ struct SAMConfigTests {
         #expect(options.parameterOverrides == ["Greeting='héllo wörld'"])
         #expect(options.stackName == "naïve")
     }
+
+    /// An unterminated quote in `parameter_overrides` is named at the key's line and the value's column.
+    @Test func aBrokenParameterOverridesIsLocated() throws {
+        let dir = try makeTemporaryDirectory()
+        let file = dir.appendingPathComponent("samconfig.toml")
+        try writeFile(dir, "samconfig.toml", """
+            version = 0.1
+            [default.local_invoke.parameters]
+            region = "eu-west-1"
+            parameter_overrides = "Stage=dev Greeting='Hi there"
+            """)
+        var options = CommonOptions(workingDirectory: dir, environment: [:])
+        #expect {
+            try options.applySAMConfig(command: "local_invoke")
+        } throws: { error in
+            let text = (error as? StandinError)?.description ?? ""
+            return text.hasPrefix(file.path + ":4:23: parameter_overrides: unterminated quote")
+        }
+    }
 }
