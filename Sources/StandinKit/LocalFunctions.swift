@@ -48,9 +48,7 @@ public actor LocalFunctions: FunctionInvoking {
     public func invoke(_ function: FunctionSpec, _ request: InvocationRequest) async throws(StandinError)
         -> InvocationResult
     {
-        if let reason = function.unavailableReason {
-            throw .usage("\(function.id) cannot run locally: \(reason)")
-        }
+        if let message = function.unavailableMessage { throw .usage(message) }
         let identity = try await broker.identity(for: function, minimumValidity: Self.minimumCredentialValidity)
         if !notesShown.contains(function.id) {
             notesShown.insert(function.id)
@@ -84,10 +82,10 @@ public actor LocalFunctions: FunctionInvoking {
         guard let function = session.project.functions.first(where: { $0.id == functionLogicalID }) else {
             throw StandinError(.failure, "no function \(functionLogicalID) in the template")
         }
-        if let reason = function.unavailableReason {
+        if let message = function.unavailableMessage {
             // One log line per function, not per request: the access log has each request.
-            if reportedUnavailable.insert(function.id).inserted { printNote("\(function.id) cannot run locally: \(reason)") }
-            throw StandinError(.usage, "\(function.id) cannot run locally: \(reason)")
+            if reportedUnavailable.insert(function.id).inserted { printNote(message) }
+            throw StandinError(.usage, message)
         }
         let result = try await invoke(function, InvocationRequest(payload: payload))
         return FunctionInvocationOutcome(payload: result.payload, errorType: result.errorType)

@@ -199,7 +199,7 @@ public enum ServerRunner {
             let session = try Session.open(options, region: broker.region)
             session.printProjectNotes(includingErrors: true)
             for function in session.project.functions {
-                if let reason = function.unavailableReason { printNote("\(function.id) cannot run locally: \(reason)") }
+                if let message = function.unavailableMessage { printNote(message) }
             }
             sink =
                 try options.logFile.map { path throws(StandinError) in try FileDescriptorLogSink.appending(to: path) }

@@ -72,7 +72,7 @@ public struct Session: Sendable {
     /// - Throws: `StandinError` (usage) naming the function's problem and its `file:line:col` when it cannot run.
     public func runnableFunction(_ name: String?) throws(StandinError) -> FunctionSpec {
         let function = try self.function(name)
-        if let reason = function.unavailableReason { throw .usage("\(function.id) cannot run locally: \(reason)") }
+        if let message = function.unavailableMessage { throw .usage(message) }
         return function
     }
 
@@ -113,9 +113,7 @@ public struct Session: Sendable {
         credentials: FunctionCredentials?,
         accountID: String
     ) throws(StandinError) -> FunctionConfiguration {
-        if let reason = function.unavailableReason {
-            throw .usage("\(function.id) cannot run locally: \(reason)")
-        }
+        if let message = function.unavailableMessage { throw .usage(message) }
         let location = "\(function.location.file):\(function.location.line):\(function.location.column)"
         guard let runtime = function.runtime else {
             throw .usage("\(location): Resources.\(function.logicalID): has no Runtime (container images are not supported)")
@@ -174,6 +172,13 @@ public struct Session: Sendable {
                 throw .usage("\(what): cannot extract \(zip.path): \(error)")
             }
         }
+    }
+}
+
+extension FunctionSpec {
+    /// `Fn cannot run locally: template.yaml:12:7: ...`: what every command says of an unavailable function.
+    var unavailableMessage: String? {
+        unavailableReason.map { "\(id) cannot run locally: \($0)" }
     }
 }
 

@@ -174,8 +174,8 @@ struct SAMLocalInvoke: AsyncParsableCommand {
     @OptionGroup var common: SAMLocalOptions
 
     func run() async throws {
-        var (options, config) = try await common.options(command: "local_invoke")
-        if common.saveParams { try await saveParams(&options) }
+        let (options, config) = try await common.options(command: "local_invoke")
+        if common.saveParams { try await saveParams(options) }
         let eventPath = event ?? config.text("event")
         let input: EventInput =
             noEvent ? .inline("{}") : eventPath == "-" ? .standardInput : eventPath.map { .file($0) } ?? .automatic
@@ -190,7 +190,7 @@ struct SAMLocalInvoke: AsyncParsableCommand {
         if isatty(1) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
     }
 
-    private func saveParams(_ options: inout CommonOptions) async throws {
+    private func saveParams(_ options: CommonOptions) async throws {
         var values: [String: SAMConfig.Value] = [:]
         if let functionLogicalID { values["function_logical_id"] = .string(functionLogicalID) }
         if let event { values["event"] = .string(event) }

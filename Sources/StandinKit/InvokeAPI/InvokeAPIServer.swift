@@ -70,7 +70,7 @@ public struct InvokeAPIServer: Sendable {
                     "arn:aws:lambda:\(region):\(IdentityBroker.placeholderAccountID):function:\(invoke.name)\(suffix)")
             }
             if let reason = function.unavailableReason {
-                accessLog("\(function.id) cannot run locally: \(reason)")
+                accessLog(function.unavailableMessage ?? "")
                 throw InvokeAPIError.unavailable(reason.description, runtime: reason.kind == .unsupported
                     && function.runtime.map { !LambdaRuntimes.isSupported($0) } == true)
             }
