@@ -136,6 +136,7 @@ struct SAMLocalOptions: ParsableArguments {
         let config = try await runReportingSAMErrors { () throws(StandinError) in
             try options.applySAMConfig(command: command)
         }
+        if config.flag("debug") { StandinLogHandler.enableDebug() }
         if let path = debuggerPath ?? config.text("debugger_path") {
             options.environment["PATH"] = path + ":" + (options.environment["PATH"] ?? "/usr/bin:/bin")
         }

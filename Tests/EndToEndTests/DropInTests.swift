@@ -144,6 +144,13 @@ struct DropInTests {
         let app = fixture.app
         try writeFile(app, "params.json", #"[{"ParameterKey": "Greeting", "ParameterValue": "from-file"}]"#)
         try writeFile(app, "debug-env.json", #"{"HelloWorldFunction": {"DEBUG_ONLY": "yes"}}"#)
+        let debugPort = freeLoopbackPort()
+        let apiPort = freeLoopbackPort()
+        let openssl = try runProcess(
+            "/usr/bin/env",
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", app.appendingPathComponent("key.pem").path,
+             "-out", app.appendingPathComponent("cert.pem").path, "-days", "1", "-subj", "/CN=127.0.0.1"], timeout: 60)
+        try #require(openssl.status == 0, "\(openssl.stderrText)")
         try writeFile(app, "samconfig.toml", """
             version = 0.1
             [default.global.parameters]
@@ -155,15 +162,25 @@ struct DropInTests {
             tenant_id = "from-samconfig"
             debugger_path = "/opt/debugger"
             [default.local_start_api.parameters]
-            port = \(freeLoopbackPort())
+            port = \(apiPort)
             host = "127.0.0.1"
             static_dir = ""
             warm_containers = "LAZY"
             disable_authorizer = true
+            ssl_cert_file = "cert.pem"
+            ssl_key_file = "key.pem"
+            no_watch = true
             [default.local_start_api.parameters.parameter_overrides]
             Stage = "table-form"
             [ci.local_invoke.parameters]
             parameter_overrides = "Stage=ci Greeting='Hi there'"
+            [dbg.local_invoke.parameters]
+            debug_port = [\(debugPort)]
+            debug_args = "-m debugpy --listen 127.0.0.1:\(debugPort)"
+            container_env_vars = "app/debug-env.json"
+            log_file = "app/dbg.log"
+            runtime = "python3.12"
+            debug = true
             """)
         // From another folder: samconfig is found beside the template given with -t.
         let outside = app.deletingLastPathComponent()
@@ -189,6 +206,18 @@ struct DropInTests {
              "app/events/event.json"], in: outside)
         #expect(Self.body(ci)?["stage"] as? String == "ci", "\(ci.stderrText)")
         #expect(Self.body(ci)?["greeting"] as? String == "Hi there")
+        // A debug session from the file alone: debug_port (a list), debug_args that run debugpy themselves,
+        // container_env_vars for the session, log_file, runtime, and debug (standin's own debug log).
+        if let python = TestPaths.venvTool("python") {
+            let debugged = try cli.run(
+                ["local", "invoke", "HelloWorldFunction", "-t", "app/template.yaml", "--config-env", "dbg",
+                 "--no-assume-role", "-e", "app/events/event.json"],
+                in: outside, extra: ["PATH": python.deletingLastPathComponent().path + ":" + (cli.environment["PATH"] ?? "")])
+            #expect(Self.body(debugged)?["debugOnly"] as? String == "yes", "\(debugged.stderrText)")
+            #expect(debugged.stderrText.contains("function instance started"), "debug log: \(debugged.stderrText)")
+            let log = try String(contentsOf: app.appendingPathComponent("dbg.log"), encoding: .utf8)
+            #expect(log.contains("REPORT RequestId:"))
+        }
         // --save-params writes the options given into the config's section.
         let save = try cli.run(
             ["local", "invoke", "HelloWorldFunction", "--save-params", "--config-env", "saved", "--region",
@@ -200,14 +229,12 @@ struct DropInTests {
         #expect(config.contains("region = 'eu-west-1'") || config.contains(#"region = "eu-west-1""#), "\(config)")
 
         // start-api from the same file: its port, no static folder, the authorizer off, table-form overrides.
-        let apiPort = try #require(Int(config.components(separatedBy: "port = ").dropFirst().first?.prefix { $0.isNumber } ?? ""))
         let api = try StandinServerProcess(
             ["local", "start-api", "--no-assume-role"], in: app, environment: cli.environment,
             stderrFile: fixture.root.appendingPathComponent("api.log"))
         try api.waitUntilListening([(apiPort, 60)], what: "start-api")
-        let reply = try curl("http://127.0.0.1:\(apiPort)/hello")
-        #expect(reply.status == 200, "\(reply.text) \(api.stderr)")
-        #expect(reply.json?["stage"] as? String == "table-form")
+        let reply = try runProcess("/usr/bin/env", ["curl", "-sk", "https://127.0.0.1:\(apiPort)/hello"], timeout: 60)
+        #expect(jsonObject(reply.stdout)?["stage"] as? String == "table-form", "\(reply.stdoutText) \(api.stderr)")
         #expect(api.stop() == 0)
     }
 
