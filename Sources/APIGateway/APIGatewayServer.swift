@@ -175,7 +175,10 @@ public struct APIGatewayServer: Sendable {
             sourceIP: context.remoteAddress
         )
         let outcome: GatewayPipeline.Outcome
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
+        if target.utf8.count > Self.maximumURILength {
+            // API Gateway refuses URLs longer than its request-line limit before any route or function.
+            outcome = .init(response: .message(414, "Request-URI Too Long"))
+        } else if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
             outcome = .init(response: .payloadTooLarge)
         } else if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
             outcome = await pipeline.value.handle(apiRequest, serverPort: port)  // no body: skip the body stream
@@ -205,6 +208,9 @@ public struct APIGatewayServer: Sendable {
         )
         return makeResponse(outcome.response, isHead: apiRequest.method == "HEAD")
     }
+
+    /// The longest request target (path and query) served: API Gateway's URL limit, 8192 bytes.
+    static let maximumURILength = 8192
 
     /// A request body as read: whole, larger than the limit, or cut short (the connection ended inside it).
     enum CollectedBody {

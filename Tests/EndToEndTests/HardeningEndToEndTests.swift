@@ -55,6 +55,9 @@ struct HardeningEndToEndTests {
                 #expect(result.status == 0, "\(result.stderrText)")
                 #expect(!result.stdoutText.contains("200"), "\(result.stdoutText)")
             }
+            // A 20 KB URL is refused as API Gateway refuses it.
+            let long = try curl("http://127.0.0.1:\(port)/users?q=" + String(repeating: "a", count: 20_000))
+            #expect(long.status == 414)
             // A whole request still runs, and nothing ran for the two cut ones.
             let whole = try curl("http://127.0.0.1:\(port)/users", method: "POST", body: "abc")
             #expect(whole.status == 200)
