@@ -118,6 +118,42 @@ struct HardeningEndToEndTests {
     }
 }
 
+extension HardeningEndToEndTests {
+    /// A function's grandchild in its own session (`setsid`, `Popen(start_new_session=True)`) leaves the process
+    /// group standin kills; it carries the function's environment, and ends with the instance all the same.
+    @Test func grandchildrenInTheirOwnSessionEndWithTheInstance() throws {
+        let app = try makeTemporaryDirectory("standin-setsid")
+        let marker = UUID().uuidString
+        try writeFile(app, "template.yaml", """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Spawner:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src
+                  Environment:
+                    Variables:
+                      STANDIN_E2E_MARKER: "\(marker)"
+            """)
+        try writeFile(app, "src/app.py", """
+            import subprocess
+
+            def handler(event, context):
+                child = subprocess.Popen(["sleep", "300"], start_new_session=True)
+                return {"pid": child.pid}
+            """)
+        let cli = try StandinCLI()
+        let result = try cli.run(["invoke", "Spawner", "--no-assume-role"], in: app, stdin: Data("{}".utf8))
+        #expect(result.status == 0, "\(result.stderrText)")
+        let pid = try #require(jsonObject(result.stdout)?["pid"] as? Int)
+        let marked = MarkedProcesses(marker: marker)
+        #expect(pollUntil(timeout: 10) { marked.live.isEmpty }, "left behind: \(marked.live)")
+        #expect(!processIsAlive(Int32(pid)))
+    }
+}
+
 /// Live processes whose environment has `STANDIN_E2E_MARKER=<marker>`.
 struct MarkedProcesses {
     let marker: String

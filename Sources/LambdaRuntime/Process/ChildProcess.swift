@@ -18,6 +18,8 @@ import Synchronization
 final class ChildProcess: Sendable {
     /// The child's pid, which is also its process group id.
     let pid: pid_t
+    /// The environment entry only this function's processes carry (its Runtime API address).
+    private let marker: String?
     private let watchdogPID: pid_t?
     private let lifeline: Mutex<Int32>
     private let state = Mutex<ProcessExit?>(nil)
@@ -104,7 +106,8 @@ final class ChildProcess: Sendable {
             throw .launchFailed(executable, errno: result)
         }
         pid = child
-        ChildProcessReaper.register(child)
+        marker = environment["AWS_LAMBDA_RUNTIME_API"].map { "AWS_LAMBDA_RUNTIME_API=\($0)" }
+        ChildProcessReaper.register(child, marker: marker)
         let watchdog = Self.spawnWatchdog(group: child)
         watchdogPID = watchdog?.pid
         lifeline = Mutex(watchdog?.lifeline ?? -1)
@@ -127,6 +130,8 @@ final class ChildProcess: Sendable {
             kill(-pid, SIGKILL)
         }
         ChildProcessReaper.unregister(pid)
+        // Descendants that left the group (their own session) carry the function's environment: end them too.
+        if let marker { ChildProcessReaper.killMarked([marker]) }
         // Let the readers finish what the process wrote (a grandchild may hold the pipes open: don't wait long).
         stdout.waitForEOF(timeout: .milliseconds(250))
         stderr.waitForEOF(timeout: .milliseconds(50))

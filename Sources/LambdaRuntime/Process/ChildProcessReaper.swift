@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,26 +12,50 @@ import Synchronization
 /// Each function process leads its own process group; ``killAll()`` signals those groups. Call it from a signal
 /// handler installed as a `DispatchSource` (not a raw async-signal context) and at exit.
 public enum ChildProcessReaper {
-    private static let groups = Mutex<Set<pid_t>>([])
+    /// Live process groups (their leaders' pids), each with the environment entry its processes carry.
+    private static let groups = Mutex<[pid_t: String?]>([:])
 
-    /// Registers a live process group (its leader's pid).
-    static func register(_ pgid: pid_t) {
-        _ = groups.withLock { $0.insert(pgid) }
+    /// Registers a live process group (its leader's pid) and `marker`, an environment entry (`NAME=value`) that
+    /// only this function's processes have: descendants that left the group (`setsid`, a new session) still carry
+    /// it, and are found by it.
+    static func register(_ pgid: pid_t, marker: String? = nil) {
+        groups.withLock { $0[pgid] = marker }
     }
 
     /// Forgets a process group whose leader has been reaped.
     static func unregister(_ pgid: pid_t) {
-        _ = groups.withLock { $0.remove(pgid) }
+        _ = groups.withLock { $0.removeValue(forKey: pgid) }
     }
 
     /// The process groups currently registered.
-    public static var liveProcessGroups: [Int32] { groups.withLock { Array($0) } }
+    public static var liveProcessGroups: [Int32] { groups.withLock { Array($0.keys) } }
 
     /// Kills every registered process group: `SIGTERM`, up to `grace` for them to go, then `SIGKILL`.
     ///
     /// Blocking and quick; safe to call more than once.
     public static func killAll(grace: Duration = .milliseconds(200)) {
-        kill(groups: liveProcessGroups, grace: grace)
+        let (targets, markers) = groups.withLock { (Array($0.keys), $0.values.compactMap { $0 }) }
+        kill(groups: targets, grace: grace)
+        killMarked(markers)
+    }
+
+    /// Kills (`SIGKILL`) every process but this one whose environment holds one of `markers`: a function's
+    /// descendants that escaped its process group.
+    static func killMarked(_ markers: [String]) {
+        guard !markers.isEmpty,
+            let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc")
+        else { return }
+        let needles = markers.map { Data($0.utf8) + Data([0]) }
+        let me = getpid()
+        for entry in entries {
+            guard let pid = pid_t(entry), pid != me,
+                let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ")
+            else { continue }
+            let environment = Data([0]) + environ
+            if needles.contains(where: { environment.range(of: Data([0]) + $0) != nil }) {
+                _ = posixKill(pid, SIGKILL)
+            }
+        }
     }
 
     /// Kills the given process groups: `SIGTERM`, up to `grace`, then `SIGKILL`.
