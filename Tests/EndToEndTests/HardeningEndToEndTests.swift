@@ -154,6 +154,45 @@ extension HardeningEndToEndTests {
     }
 }
 
+extension HardeningEndToEndTests {
+    /// Hot reload compares whole path components: an edit under `src/fn2` reloads Fn2 only, not Fn (`src/fn` is a
+    /// prefix of its path).
+    @Test func anEditReloadsOnlyTheFunctionWhoseFolderItIsIn() throws {
+        let app = try makeTemporaryDirectory("standin-prefix")
+        try writeFile(app, "template.yaml", """
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function: {Runtime: python3.12, Handler: app.handler}
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: {CodeUri: src/fn}
+              Fn2:
+                Type: AWS::Serverless::Function
+                Properties: {CodeUri: src/fn2}
+            """)
+        for folder in ["fn", "fn2"] {
+            try writeFile(app, "src/\(folder)/app.py", "def handler(event, context):\n    return '\(folder)'\n")
+        }
+        let port = freeLoopbackPort()
+        let server = try StandinServerProcess(
+            ["start-lambda", "--port", "\(port)", "--no-assume-role"], in: app,
+            environment: try StandinCLI().environment, stderrFile: app.appendingPathComponent("server.log"))
+        try server.waitUntilListening([(port, 60)], what: "start-lambda")
+        defer { server.stop() }
+        // Edit until the watcher (which may not have taken its first look yet) reports a reload.
+        var edits = 0
+        let reloaded = pollUntil(timeout: 20, interval: 1) {
+            edits += 1
+            _ = try? writeFile(app, "src/fn2/app.py", "def handler(event, context):\n    return 'edit \(edits)'\n")
+            return server.stderr.contains("standin: reloaded")
+        }
+        #expect(reloaded, "\(server.stderr)")
+        let lines = server.stderr.split(separator: "\n").filter { $0.hasPrefix("standin: reloaded") }
+        #expect(lines == ["standin: reloaded Fn2"], "\(lines)")
+    }
+}
+
 /// Live processes whose environment has `STANDIN_E2E_MARKER=<marker>`.
 struct MarkedProcesses {
     let marker: String
