@@ -11,6 +11,8 @@ public struct CommonOptions: Sendable {
     public var parameterOverrides: [String]
     /// `--env-vars FILE`.
     public var envVarsFile: String?
+    /// `--dotenv FILE` (SAM grammar): variables in `.env` form, under `--env-vars`'s.
+    public var dotenvFile: String?
     /// `--container-env-vars FILE` (SAM grammar): variables in `--env-vars`'s format, added only to functions
     /// started under a debugger.
     public var containerEnvVarsFile: String?

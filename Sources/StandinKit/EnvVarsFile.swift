@@ -61,6 +61,46 @@ public struct EnvVarsFile: Sendable, Equatable {
         return file
     }
 
+    /// A `--dotenv` file (SAM's): `KEY=value` lines for every function, `Function*KEY=value` for one; blank lines,
+    /// `#` comments and `export ` prefixes are skipped, and one pair of surrounding quotes is removed.
+    /// - Throws: `StandinError` at the `file:line:col` of a line without `=`.
+    public static func loadDotenv(_ url: URL) throws(StandinError) -> EnvVarsFile {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .usage("\(url.path): cannot read the --dotenv file")
+        }
+        var file = EnvVarsFile()
+        for (index, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst("export ".count)).trimmingCharacters(in: .whitespaces) }
+            guard let equals = line.firstIndex(of: "="), equals != line.startIndex else {
+                throw .usage("\(url.path):\(index + 1):1: expected KEY=value (or Function*KEY=value)")
+            }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            if let star = key.firstIndex(of: "*") {
+                file.functions[String(key[..<star]), default: [:]][String(key[key.index(after: star)...])] = value
+            } else {
+                file.parameters[key] = value
+            }
+        }
+        return file
+    }
+
+    /// This file's variables with `other`'s on top (`--env-vars` over `--dotenv`).
+    public func overlaid(by other: EnvVarsFile?) -> EnvVarsFile {
+        guard let other else { return self }
+        var result = self
+        result.parameters.merge(other.parameters) { $1 }
+        for (name, variables) in other.functions { result.functions[name, default: [:]].merge(variables) { $1 } }
+        return result
+    }
+
     /// The variables this file gives a function: `Parameters`, then the function's section by logical id,
     /// then by function name (when it differs).
     public func variables(logicalID: String, functionName: String) -> [String: String] {

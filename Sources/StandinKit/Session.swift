@@ -38,8 +38,12 @@ public struct Session: Sendable {
         }
         // A serverless.yml names its region (provider.region); an explicit --region still wins.
         let region = options.region == nil ? (project.region ?? region) : region
-        let envVars = try options.envVarsFile.map { path throws(StandinError) in
+        var envVars = try options.envVarsFile.map { path throws(StandinError) in
             try EnvVarsFile.load(URL(fileURLWithPath: path, relativeTo: options.workingDirectory))
+        }
+        if let dotenv = options.dotenvFile {
+            envVars = try EnvVarsFile.loadDotenv(URL(fileURLWithPath: dotenv, relativeTo: options.workingDirectory))
+                .overlaid(by: envVars)
         }
         var session = Session(options: options, project: project, envVars: envVars, region: region)
         session.containerEnvVars = try options.containerEnvVarsFile.map { path throws(StandinError) in

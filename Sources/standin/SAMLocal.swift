@@ -27,6 +27,9 @@ struct SAMLocalOptions: ParsableArguments {
     @Option(name: [.customShort("n"), .customLong("env-vars")], help: "JSON file of environment variables.")
     var envVars: String?
 
+    @Option(name: .customLong("dotenv"), help: ".env file of variables (KEY=value, Function*KEY=value).")
+    var dotenv: String?
+
     @Option(name: .customLong("container-env-vars"), help: "JSON file of variables for debug sessions only.")
     var containerEnvVars: String?
 
@@ -122,6 +125,7 @@ struct SAMLocalOptions: ParsableArguments {
         options.templatePath = templateFile ?? environment["SAM_TEMPLATE_FILE"]
         options.parameterOverrides = parameterOverrides
         options.envVarsFile = envVars
+        options.dotenvFile = dotenv
         options.containerEnvVarsFile = containerEnvVars
         options.logFile = logFile
         options.region = region
@@ -141,6 +145,7 @@ struct SAMLocalOptions: ParsableArguments {
             options.environment["PATH"] = path + ":" + (options.environment["PATH"] ?? "/usr/bin:/bin")
         }
         if options.containerEnvVarsFile == nil { options.containerEnvVarsFile = config.text("container_env_vars") }
+        if options.dotenvFile == nil { options.dotenvFile = config.text("dotenv") }
         if !dockerOnlyOptions.isEmpty {
             FileHandle.standardError.write(
                 Data("standin: ignored (no Docker here): \(dockerOnlyOptions.joined(separator: ", "))\n".utf8))

@@ -32,6 +32,14 @@ struct DropInTests {
         // $ sam local invoke --env-vars env.json HelloWorldFunction
         let envVars = try run(["local", "invoke", "--env-vars", "env.json", "HelloWorldFunction"], nil)
         #expect(Self.body(envVars)?["table"] as? String == "table-from-env-json", "\(envVars.stderrText)")
+        // --dotenv: KEY=value for every function, Function*KEY=value for one; --env-vars wins over it.
+        try writeFile(app, ".env", "# settings\nexport STAGE=from-dotenv\nHelloWorldFunction*TABLE_NAME='dotenv-table'\n")
+        let dotenv = try run(["local", "invoke", "--dotenv", ".env", "HelloWorldFunction"], nil)
+        #expect(Self.body(dotenv)?["stage"] as? String == "from-dotenv", "\(dotenv.stderrText)")
+        #expect(Self.body(dotenv)?["table"] as? String == "dotenv-table")
+        let both = try run(["local", "invoke", "--dotenv", ".env", "--env-vars", "env.json", "HelloWorldFunction"], nil)
+        #expect(Self.body(both)?["table"] as? String == "table-from-env-json")
+        #expect(Self.body(both)?["stage"] as? String == "from-dotenv")
         // $ sam local generate-event apigateway aws-proxy | sam local invoke HelloWorldFunction
         let generated = try cli.run(["local", "generate-event", "apigateway", "aws-proxy"], in: app)
         #expect(generated.status == 0)
