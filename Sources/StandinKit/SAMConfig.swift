@@ -192,8 +192,8 @@ public struct SAMConfig: Sendable {
         // allows them only in strings and comments, so they are refused here, located, before it sees them.
         if let (line, column) = firstNonASCIIOutsideStrings(text) {
             throw .usage(
-                "\(file.path):\(line):\(column): a character outside ASCII in a bare key or table name; quote it"
-                    + " (for example [\"écho\"])")
+                "\(file.path):\(line):\(column): a character that cannot be in a bare key, table name or value here;"
+                    + " quote it (for example [\"écho\"])")
         }
         let table: TOMLTable
         do {
@@ -286,26 +286,69 @@ public struct SAMConfigValues: Sendable {
     public func flag(_ key: String) -> Bool { values[key]?.text.lowercased() == "true" }
 }
 
-/// Where TOML text first has a non-ASCII character outside a string or comment (line and column from 1).
+/// Where TOML text first has something TOMLKit's parser must not see (line and column from 1): a non-ASCII
+/// character outside a string or comment, or a key (at a line's start, in a table header, in an inline table) that is
+/// not bare-key characters and quoted parts joined by dots. toml++ asserts on those instead of reporting them, so
+/// they are refused here first.
 func firstNonASCIIOutsideStrings(_ text: String) -> (line: Int, column: Int)? {
+    /// Where a key is being read.
+    enum Key { case start, bare, after }
     let scalars = Array(text.unicodeScalars)
     var line = 1
     var column = 0
     var index = 0
     var quote: (delimiter: Unicode.Scalar, multiline: Bool)?
     var comment = false
+    var key: Key? = .start  // nil: in a value
+    var atLineStart = true
+    var header = false  // inside `[...]` / `[[...]]`
+    var headerEnded = false  // after a header's `]`: only a comment may follow
+    var arrays = 0
+    var inlineTables = 0
     func starts(_ prefix: String, at position: Int) -> Bool {
         let wanted = Array(prefix.unicodeScalars)
         return position + wanted.count <= scalars.count && Array(scalars[position..<position + wanted.count]) == wanted
     }
+    func isBare(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+            || scalar == "-"
+    }
     while index < scalars.count {
         let scalar = scalars[index]
         column += 1
+        if let open = quote {
+            if scalar == "\n" {
+                if !open.multiline { return (line, column) }  // a one-line string must end on its line
+                line += 1
+                column = 0
+            } else if open.delimiter == "\"", scalar == "\\" {
+                index += 1
+                column += 1
+            } else if scalar == open.delimiter {
+                let closing = String(repeating: String(open.delimiter), count: open.multiline ? 3 : 1)
+                if starts(closing, at: index) {
+                    quote = nil
+                    index += closing.unicodeScalars.count - 1
+                    column += closing.unicodeScalars.count - 1
+                    if key != nil { key = .after }
+                }
+            }
+            index += 1
+            continue
+        }
         if scalar == "\n" {
+            if header { return (line, column) }  // a header ends on its line
+            if key != nil, !atLineStart, !headerEnded, !comment, inlineTables == 0 {
+                return (line, column)  // a key without `=`
+            }
             line += 1
             column = 0
             comment = false
-            if quote?.multiline == false { quote = nil }
+            headerEnded = false
+            if arrays == 0, inlineTables == 0 {
+                key = .start
+                atLineStart = true
+            }
             index += 1
             continue
         }
@@ -313,37 +356,74 @@ func firstNonASCIIOutsideStrings(_ text: String) -> (line: Int, column: Int)? {
             index += 1
             continue
         }
-        if let open = quote {
-            if open.delimiter == "\"", scalar == "\\" {
-                index += 2
-                column += 1
-                continue
-            }
-            if scalar == open.delimiter {
-                let closing = String(repeating: String(open.delimiter), count: open.multiline ? 3 : 1)
-                if starts(closing, at: index) {
-                    quote = nil
-                    index += closing.unicodeScalars.count
-                    column += closing.unicodeScalars.count - 1
-                    continue
-                }
-            }
+        if scalar == " " || scalar == "\t" || scalar == "\r" {
+            if key == .bare { key = .after }
             index += 1
             continue
         }
         if scalar == "#" {
+            if key != nil, !atLineStart, !headerEnded { return (line, column) }
             comment = true
-        } else if scalar == "\"" || scalar == "'" {
+            index += 1
+            continue
+        }
+        if !scalar.isASCII { return (line, column) }
+        if headerEnded { return (line, column) }
+        if let state = key {
+            defer { atLineStart = false }
+            if atLineStart, scalar == "[", inlineTables == 0 {
+                header = true
+                if starts("[[", at: index) {
+                    index += 1
+                    column += 1
+                }
+                key = .start
+                index += 1
+                continue
+            }
+            switch (state, scalar) {
+            case (.start, "\""), (.start, "'"):
+                quote = (scalar, false)
+            case (.start, _) where isBare(scalar), (.bare, _) where isBare(scalar):
+                key = .bare
+            case (.bare, "."), (.after, "."):
+                key = .start
+            case (.bare, "=") where !header, (.after, "=") where !header:
+                key = nil
+            case (.bare, "]") where header, (.after, "]") where header:
+                if starts("]]", at: index) {
+                    index += 1
+                    column += 1
+                }
+                header = false
+                headerEnded = true
+                key = .after
+            default:
+                return (line, column)
+            }
+            index += 1
+            continue
+        }
+        switch scalar {
+        case "\"", "'":
             let multiline = starts(String(repeating: String(scalar), count: 3), at: index)
             quote = (scalar, multiline)
-            index += multiline ? 3 : 1
-            column += multiline ? 2 : 0
-            continue
-        } else if !scalar.isASCII {
-            return (line, column)
+            if multiline {
+                index += 2
+                column += 2
+            }
+        case "[": arrays += 1
+        case "]": arrays = max(0, arrays - 1)
+        case "{":
+            inlineTables += 1
+            key = .start
+        case "}": inlineTables = max(0, inlineTables - 1)
+        case "," where inlineTables > 0 && arrays == 0: key = .start
+        default: break
         }
         index += 1
     }
+    if quote != nil || header { return (line, max(column, 1)) }
     return nil
 }
 
