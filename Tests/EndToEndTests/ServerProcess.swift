@@ -109,19 +109,11 @@ struct MarkedFixture {
     /// Live processes whose environment carries the marker (function instances, and their watchdogs unless
     /// `instancesOnly`).
     func processes(instancesOnly: Bool = false) -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        let needle = Data("STANDIN_E2E_MARKER=\(marker)".utf8)
-        return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry), processIsAlive(pid),
-                let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                environ.range(of: needle) != nil
-            else { return nil }
-            if instancesOnly, let line = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                String(decoding: line, as: UTF8.self).contains("standin-watchdog")
-            {
-                return nil
+        MarkedProcesses(marker: marker).live.filter { pid in
+            guard instancesOnly, let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else {
+                return true
             }
-            return pid
+            return !String(decoding: line, as: UTF8.self).contains("standin-watchdog")
         }
     }
 }

@@ -16,15 +16,7 @@ public enum TemplateParser {
     /// - Parameter file: the file name shown in diagnostics.
     /// - Throws: `ProjectError` (`.syntax`) with libyaml's position.
     static func parse(_ text: String, file: String) throws(ProjectError) -> TemplateNode {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        } catch {
-            throw ProjectError(.syntax, file: file, line: 1, column: 1, message: "cannot parse: \(error)")
-        }
-        guard let root else {
+        guard let root = try compose(text, file: file) else {
             throw ProjectError(.syntax, file: file, line: 1, column: 1, message: "the file is empty")
         }
         var budget = maximumNodes
@@ -35,22 +27,13 @@ public enum TemplateParser {
     /// loads it with `Yams.load`, which would build every copy.
     /// - Throws: `ProjectError` (`.syntax`) located at the value where the limit was passed.
     public static func checkExpansion(_ text: String, file: String) throws(ProjectError) {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        } catch {
-            throw ProjectError(.syntax, file: file, line: 1, column: 1, message: "cannot parse: \(error)")
-        }
-        guard let root else { return }
+        guard let root = try compose(text, file: file) else { return }
         var budget = maximumNodes
         func visit(_ node: Node) throws(ProjectError) {
             budget -= 1
             guard budget >= 0 else {
-                throw ProjectError(
-                    .syntax, file: file, line: node.mark?.line, column: node.mark?.column,
-                    message: "the document expands to more than \(maximumNodes) values through YAML aliases (an alias bomb?)")
+                throw expansionError(
+                    at: SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1), path: nil)
             }
             switch node {
             case .sequence(let sequence): for element in sequence { try visit(element) }
@@ -59,6 +42,24 @@ public enum TemplateParser {
             }
         }
         try visit(root)
+    }
+
+    /// The YAML node tree of `text` (nil for an empty document), its syntax errors located.
+    static func compose(_ text: String, file: String) throws(ProjectError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw ProjectError(.syntax, file: file, line: 1, column: 1, message: "cannot parse: \(error)")
+        }
+    }
+
+    /// The error for a document that expands past ``maximumNodes`` values.
+    static func expansionError(at location: SourceLocation, path: String?) -> ProjectError {
+        ProjectError(
+            .syntax, at: location, path: path,
+            message: "the document expands to more than \(maximumNodes) values through YAML aliases (an alias bomb?)")
     }
 
     /// The most values a document may expand to. YAML aliases let a few lines stand for billions of values (an
@@ -96,11 +97,7 @@ public enum TemplateParser {
     {
         let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         budget -= 1
-        guard budget >= 0 else {
-            throw ProjectError(
-                .syntax, at: location, path: path,
-                message: "the document expands to more than \(maximumNodes) values through YAML aliases (an alias bomb?)")
-        }
+        guard budget >= 0 else { throw expansionError(at: location, path: path) }
         let tagName: String
         let converted: TemplateNode
         switch node {
