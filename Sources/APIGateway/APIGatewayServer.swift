@@ -28,15 +28,15 @@ public struct APIGatewayServerConfiguration: Sendable {
         self.tls = tls
     }
 
-    /// The HTTP/1.1 server, over TLS when certificate and key are given.
+    /// The HTTP/1 server (with ``HTTP1ConnectionRules``), over TLS when certificate and key are given.
     /// - Throws: ``APIGatewayError`` when a PEM file cannot be read.
     func serverBuilder() throws(APIGatewayError) -> HTTPServerBuilder {
-        guard let tls else { return .http1() }
+        guard let tls else { return .standinHTTP1() }
         do {
             let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificateFile)
             let key = try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)
             return try .tls(
-                .http1(),
+                .standinHTTP1(),
                 tlsConfiguration: .makeServerConfiguration(
                     certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key)))
         } catch {
@@ -175,11 +175,14 @@ public struct APIGatewayServer: Sendable {
             sourceIP: context.remoteAddress
         )
         let outcome: GatewayPipeline.Outcome
+        // The request's body was not read to its end: the connection cannot carry another request.
+        var endsConnection = false
         if target.utf8.count > Self.maximumURILength {
             // API Gateway refuses URLs longer than its request-line limit before any route or function.
             outcome = .init(response: .message(414, "Request-URI Too Long"))
         } else if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
             outcome = .init(response: .payloadTooLarge)
+            endsConnection = true
         } else if request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
             outcome = await pipeline.value.handle(apiRequest, serverPort: port)  // no body: skip the body stream
         } else {
@@ -190,8 +193,10 @@ public struct APIGatewayServer: Sendable {
             case .complete, .incomplete:
                 // The client stopped before the body it announced ended: nothing runs on part of a request.
                 outcome = .init(response: .message(400, "Bad Request"), diagnostic: "the request body was cut short")
+                endsConnection = true
             case .tooLarge:
                 outcome = .init(response: .payloadTooLarge)
+                endsConnection = true
             }
         }
         let elapsed = ContinuousClock.now - start
@@ -206,7 +211,7 @@ public struct APIGatewayServer: Sendable {
                 diagnostic: outcome.diagnostic
             )
         )
-        return makeResponse(outcome.response, isHead: apiRequest.method == "HEAD")
+        return makeResponse(outcome.response, isHead: apiRequest.method == "HEAD", endsConnection: endsConnection)
     }
 
     /// The longest request target (path and query) served: API Gateway's URL limit, 8192 bytes.
@@ -233,9 +238,10 @@ public struct APIGatewayServer: Sendable {
         return .complete(bytes)
     }
 
-    private static func makeResponse(_ response: GatewayResponse, isHead: Bool) -> Response {
+    private static func makeResponse(_ response: GatewayResponse, isHead: Bool, endsConnection: Bool) -> Response {
         var fields = HTTPFields()
         fields.reserveCapacity(response.headers.count + 2)
+        if endsConnection { fields[.connection] = "close" }  // HTTP1ConnectionRules closes it once written
         for header in response.headers {
             guard let name = HTTPField.Name(header.name) else { continue }
             if name == .transferEncoding || (!isHead && name == .contentLength) { continue }

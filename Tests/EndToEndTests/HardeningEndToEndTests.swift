@@ -66,6 +66,91 @@ struct HardeningEndToEndTests {
         }
     }
 
+    /// HTTP/1.x's connection rules on both servers: an HTTP/1.0 request is answered as HTTP/1.0 and its connection
+    /// closed (a client reading to EOF used to hang), unless it asked for keep-alive; HTTP/1.1 without Host gets
+    /// 400; a refused oversized body closes the connection fully even when the client never closes its side (it
+    /// used to stay in FIN-WAIT-2, holding its buffers, until standin exited).
+    @Test(arguments: ["start-api", "start-lambda"])
+    func httpOneConnectionRules(command: String) throws {
+        let app = try RealProjectTests.copy("raw-apigw-app")
+        let path = command == "start-api" ? "/users" : "/2015-03-31/functions/UsersLambdaFunction/invocations"
+        try RealProjectTests.withServer(command, in: app) { port, _ in
+            let result = try runProcess(
+                "/usr/bin/env", ["python3", "-c", Self.connectionProbe, "\(port)", path], timeout: 60)
+            #expect(result.status == 0, "\(result.stderrText)")
+            let lines = result.stdoutText.split(separator: "\n").map(String.init)
+            #expect(lines.count == 5, "\(result.stdoutText)")
+            guard lines.count == 5 else { return }
+            #expect(lines[0].hasPrefix("HTTP/1.0 ") && lines[0].hasSuffix("Connection: close EOF"), "\(lines[0])")
+            #expect(lines[1].hasPrefix("HTTP/1.0 ") && lines[1].hasSuffix("Connection: keep-alive open"), "\(lines[1])")
+            #expect(lines[2].hasPrefix("HTTP/1.0 "), "a second request on the kept-alive connection: \(lines[2])")
+            #expect(lines[3] == "HTTP/1.1 400 Bad Request Connection: close EOF", "\(lines[3])")
+            #expect(lines[4].hasPrefix("HTTP/1.1 413 ") && lines[4].hasSuffix(" closed by the server"), "\(lines[4])")
+        }
+    }
+
+    /// Sends the requests `httpOneConnectionRules` checks; prints one line for each.
+    static let connectionProbe = #"""
+        import socket, sys, time
+        port, path = int(sys.argv[1]), sys.argv[2]
+        method = "GET" if path == "/users" else "POST"
+        body = b"" if method == "GET" else b"{}"
+        def request(version, headers=""):
+            length = f"Content-Length: {len(body)}\r\n" if body else ""
+            return f"{method} {path} {version}\r\n{headers}{length}\r\n".encode() + body
+        def answer(s):
+            # one response: its status line, its Connection header, and whether the server then closed
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            head, _, rest = data.partition(b"\r\n\r\n")
+            lines = head.decode().split("\r\n")
+            fields = {l.split(":")[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:] if ":" in l}
+            length = int(fields.get("content-length", "0"))
+            while len(rest) < length:
+                rest += s.recv(65536)
+            s.settimeout(1)
+            try:
+                state = "EOF" if s.recv(1) == b"" else "more"
+            except socket.timeout:
+                state = "open"
+            s.settimeout(10)
+            connection = f" Connection: {fields['connection']}" if "connection" in fields else ""
+            return f"{lines[0]}{connection} {state}"
+        s = socket.create_connection(("127.0.0.1", port)); s.settimeout(10)
+        s.sendall(request("HTTP/1.0")); print(answer(s)); s.close()
+        s = socket.create_connection(("127.0.0.1", port)); s.settimeout(10)
+        s.sendall(request("HTTP/1.0", "Connection: keep-alive\r\n")); print(answer(s))
+        s.sendall(request("HTTP/1.0", "Connection: keep-alive\r\n")); print(answer(s)); s.close()
+        s = socket.create_connection(("127.0.0.1", port)); s.settimeout(10)
+        s.sendall(f"{method} {path} HTTP/1.1\r\n\r\n".encode()); print(answer(s)); s.close()
+        # 12 MB announced, 1 MB sent, Connection: close; read the answer, then keep our side open.
+        s = socket.create_connection(("127.0.0.1", port)); s.settimeout(10)
+        s.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 12000000\r\nConnection: close\r\n\r\n".encode())
+        try:
+            s.sendall(b"x" * 1_000_000)
+        except OSError:
+            pass
+        status = s.recv(65536).split(b"\r\n")[0].decode()
+        local = s.getsockname()[1]
+        def server_side_open():
+            # the server's end of this connection in /proc/net/tcp (local port = server's, remote = ours), still
+            # owned by a process (inode 0: closed by standin, left to the kernel's FIN-WAIT-2 timer)
+            for line in open("/proc/net/tcp").read().splitlines()[1:]:
+                fields = line.split()
+                lport, rport = int(fields[1].split(":")[1], 16), int(fields[2].split(":")[1], 16)
+                if lport == port and rport == local and fields[9] != "0":
+                    return True
+            return False
+        deadline = time.time() + 8
+        while server_side_open() and time.time() < deadline:
+            time.sleep(0.2)
+        print(status + (" still open on the server" if server_side_open() else " closed by the server"))
+        s.close()
+        """#
+
     /// SIGTERM while a request has run longer than the grace period: standin stops the function, answers the
     /// request with API Gateway's error, and exits 0 (it used to die of a ServiceGroup fatal error, SIGILL, and the
     /// client got nothing).

@@ -1,3 +1,4 @@
+import APIGateway
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -48,6 +49,7 @@ public struct InvokeAPIServer: Sendable {
         logger.logLevel = .warning
         return Application(
             router: router,
+            server: .standinHTTP1(),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -73,6 +75,9 @@ public struct InvokeAPIServer: Sendable {
                 accessLog(function.unavailableMessage ?? "")
                 throw InvokeAPIError.unavailable(reason.description, runtime: reason.kind == .unsupported
                     && function.runtime.map { !LambdaRuntimes.isSupported($0) } == true)
+            }
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > invoke.payloadLimit {
+                throw InvokeAPIError.requestTooLarge(limit: invoke.payloadLimit, invocationType: invoke.invocationType)
             }
             let payload = try await Self.collect(request.body, limit: invoke.payloadLimit, type: invoke.invocationType)
             try invoke.checkPayload(payload)
@@ -125,9 +130,11 @@ public struct InvokeAPIServer: Sendable {
 
     /// A service error as Lambda sends it: status, `x-amzn-ErrorType`, JSON `{"Type","Message"}`.
     static func errorResponse(_ error: InvokeAPIError) -> Response {
-        let headers: HTTPFields = [
+        var headers: HTTPFields = [
             requestID: UUID().uuidString.lowercased(), Self.errorType: error.type, .contentType: "application/json",
         ]
+        // A payload refused part-way was not read to its end: the connection cannot carry another request.
+        if error.status == 413 { headers[.connection] = "close" }
         return Response(
             status: HTTPResponse.Status(code: error.status), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
