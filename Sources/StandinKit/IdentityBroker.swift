@@ -32,8 +32,8 @@ public actor IdentityBroker {
     /// The region: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else us-east-1.
     public nonisolated let region: String
     private let configFiles: SharedConfigFiles?
-    private var caller: Result<AWSContext, StandinError>?
-    private var optionalCaller: AWSContext??
+    private var caller: Result<AWSContext, CallerProblem>?
+    private var optionalCaller: Result<AWSContext, CallerProblem>?
     private var callerIdentity: CallerIdentity?
     private var assumers: [String: RoleAssumer] = [:]
 
@@ -48,39 +48,62 @@ public actor IdentityBroker {
              files?.profile(named: profileName)?["region"]].compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
     }
 
-    /// The caller's own credentials, from the standard chain (resolved once).
-    public func callerContext() async throws(StandinError) -> AWSContext {
-        if let caller { return try caller.get() }
+    /// How long the caller's credentials must stay valid to sign one STS call; closer to expiry they are renewed.
+    public static let callerValidity: TimeInterval = 60
+
+    /// The caller's own credentials, from the standard chain (resolved once, again when they come within
+    /// `validFor` seconds of expiring: SSO, `credential_process`, container and instance credentials expire).
+    public func callerContext(validFor margin: TimeInterval = callerValidity) async throws(StandinError)
+        -> AWSContext
+    {
+        forgetCaller(expiringWithin: margin)
+        if let caller { return try caller.mapError(\.error).get() }
         // Instance metadata is the chain's last link: what the chain found without it, the full chain finds too.
-        if let found = optionalCaller ?? nil {
+        if case .success(let found) = optionalCaller {
             caller = .success(found)
             return found
         }
         let result = await resolveCaller(usingInstanceMetadata: true)
         caller = result
-        return try result.get()
+        return try result.mapError(\.error).get()
     }
 
     /// The caller's credentials where they are optional (a function with no role): the chain without its EC2
     /// instance-metadata probe, which costs up to a second off EC2. A function given no credentials still finds
     /// the instance's through its own SDK.
-    func optionalCallerContext() async -> AWSContext? {
-        if let caller { return try? caller.get() }
+    func optionalCallerContext() async -> Result<AWSContext, CallerProblem> {
+        forgetCaller(expiringWithin: Self.callerValidity)
+        if let caller { return caller }
         if let optionalCaller { return optionalCaller }
-        let context = try? await resolveCaller(usingInstanceMetadata: false).get()
-        optionalCaller = context
-        return context
+        let result = await resolveCaller(usingInstanceMetadata: false)
+        optionalCaller = result
+        return result
     }
 
-    private func resolveCaller(usingInstanceMetadata: Bool) async -> Result<AWSContext, StandinError> {
+    /// Drops resolved caller credentials that expire within `margin` seconds, so that the chain runs again.
+    private func forgetCaller(expiringWithin margin: TimeInterval) {
+        let resolved = (try? caller?.get()) ?? (try? optionalCaller?.get())
+        guard let resolved, resolved.credentials.expires(within: margin) else { return }
+        caller = nil
+        optionalCaller = nil
+    }
+
+    private func resolveCaller(usingInstanceMetadata: Bool) async -> Result<AWSContext, CallerProblem> {
         var resolverOptions = CredentialResolverOptions(
             profile: options.profile, region: region, environment: options.environment, mfaCode: options.mfaCode,
             mfaPrompt: Self.promptForMFA)
         resolverOptions.usesInstanceMetadata = usingInstanceMetadata
         do {
-            return .success(try await CredentialChain.resolve(resolverOptions, httpClient: HTTPClient.shared))
+            let context = try await CredentialChain.resolve(resolverOptions, httpClient: HTTPClient.shared)
+            if let expiration = context.credentials.expiration, context.credentials.expires(within: 0) {
+                // Never hand on or sign with credentials that are already dead: say where they came from.
+                return .failure(.expired(
+                    "your AWS credentials (\(context.source)) expired at \(ISO8601DateFormatter().string(from: expiration)); "
+                        + "renew them (aws sso login, or your credential_process) and try again"))
+            }
+            return .success(context)
         } catch {
-            return .failure(.credentials("no AWS credentials: \(error)"))
+            return .failure(.notFound("no AWS credentials: \(error)"))
         }
     }
 
@@ -131,9 +154,16 @@ public actor IdentityBroker {
     }
 
     private func callerOnlyIdentity(note: String) async -> FunctionIdentity {
-        guard let context = await optionalCallerContext() else {
+        let context: AWSContext
+        switch await optionalCallerContext() {
+        case .success(let found):
+            context = found
+        case .failure(.notFound):
             return FunctionIdentity(
                 credentials: nil, accountID: Self.placeholderAccountID, notes: [note + " (none were found)"])
+        case .failure(.expired(let message)):
+            return FunctionIdentity(
+                credentials: nil, accountID: Self.placeholderAccountID, notes: [note + ", but gets none: \(message)"])
         }
         let account = callerIdentity?.account ?? Self.placeholderAccountID
         return FunctionIdentity(credentials: context.credentials.forFunction, accountID: account, notes: [note])
@@ -253,6 +283,20 @@ extension Credentials {
 }
 
 /// `aws` in `arn:aws:...`, else `aws`.
+/// Why the caller's credentials could not be used.
+enum CallerProblem: Error {
+    /// The chain found none.
+    case notFound(String)
+    /// The chain found credentials that had already expired.
+    case expired(String)
+
+    var error: StandinError {
+        switch self {
+        case .notFound(let message), .expired(let message): .credentials(message)
+        }
+    }
+}
+
 func partition(of arn: String) -> String {
     let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
     return parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : "aws"

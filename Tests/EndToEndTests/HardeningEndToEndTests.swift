@@ -151,6 +151,67 @@ struct HardeningEndToEndTests {
         s.close()
         """#
 
+    /// Caller credentials that expire (credential_process, SSO, instance roles) are resolved again before they are
+    /// handed on: a warm server used to give its functions the first ones it found forever, expired or not. The
+    /// process here first answers with keys that expire in 30 s, then with fresh ones; keys that have already
+    /// expired are never handed on, and a command that needs them says so.
+    @Test func expiringCallerCredentialsAreRenewedAndExpiredOnesNeverHandedOn() throws {
+        let cli = try StandinCLI()
+        let app = try makeTemporaryDirectory("standin-expiring")
+        try writeFile(app, "template.yaml", """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              NoRole:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: python3.12
+                  Handler: app.handler
+                  CodeUri: src
+            """)
+        try writeFile(app, "src/app.py", """
+            import os
+
+            def handler(event, context):
+                return {"key": os.environ.get("AWS_ACCESS_KEY_ID"), "token": os.environ.get("AWS_SESSION_TOKEN")}
+            """)
+        // Call n of the process prints AKIDCALL<n>; the first call's keys expire in 30 s (or expired an hour ago
+        // with EXPIRED set), later ones in two hours.
+        try writeFile(app, "creds.sh", """
+            #!/bin/sh
+            count=$(cat "$0.count" 2>/dev/null || echo 0); count=$((count + 1)); echo $count > "$0.count"
+            if [ "$count" = 1 ]; then
+              if [ -n "$EXPIRED" ]; then when=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
+              else when=$(date -u -d '+30 seconds' +%Y-%m-%dT%H:%M:%SZ); fi
+            else when=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ); fi
+            printf '{"Version":1,"AccessKeyId":"AKIDCALL%s","SecretAccessKey":"s","SessionToken":"t%s","Expiration":"%s"}' \
+              "$count" "$count" "$when"
+            """, executable: true)
+        try writeFile(cli.home, ".aws/config", "[default]\ncredential_process = \(app.path)/creds.sh\nregion = us-east-1\n")
+        let port = freeLoopbackPort()
+        let server = try StandinServerProcess(
+            ["start-lambda", "--port", "\(port)", "--no-watch"], in: app, environment: cli.environment,
+            stderrFile: app.appendingPathComponent("server.log"))
+        try server.waitUntilListening([(port, 60)], what: "start-lambda")
+        let url = "http://127.0.0.1:\(port)/2015-03-31/functions/NoRole/invocations"
+        let first = try curl(url, method: "POST", body: "{}")
+        let second = try curl(url, method: "POST", body: "{}")
+        #expect(server.stop() == 0, "\(server.stderr)")
+        #expect(first.json?["key"] as? String == "AKIDCALL1", "\(first.body)")
+        #expect(second.json?["key"] as? String == "AKIDCALL2", "renewed before the second call: \(second.body)")
+
+        // Keys that expired an hour ago: a function with no role runs without them, and says why; a command that
+        // needs them to sign (whoami) fails with the reason.
+        try? FileManager.default.removeItem(at: app.appendingPathComponent("creds.sh.count"))
+        let invoke = try cli.run(["invoke", "NoRole", "-d", "{}"], in: app, extra: ["EXPIRED": "1"])
+        #expect(invoke.status == 0, "\(invoke.stderrText)")
+        #expect(!invoke.stdoutText.contains("AKIDCALL1"), "\(invoke.stdoutText)")
+        #expect(invoke.stderrText.contains("expired at"), "\(invoke.stderrText)")
+        try? FileManager.default.removeItem(at: app.appendingPathComponent("creds.sh.count"))
+        let whoami = try cli.run(["whoami"], in: app, extra: ["EXPIRED": "1"])
+        #expect(whoami.status == 3, "\(whoami.stderrText)")
+        #expect(whoami.stderrText.contains("expired at"), "\(whoami.stderrText)")
+    }
+
     /// SIGTERM while a request has run longer than the grace period: standin stops the function, answers the
     /// request with API Gateway's error, and exits 0 (it used to die of a ServiceGroup fatal error, SIGILL, and the
     /// client got nothing).
