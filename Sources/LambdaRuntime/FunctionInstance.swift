@@ -13,9 +13,7 @@ import Synchronization
 /// endpoint on loopback. Runs one invocation at a time.
 public final class FunctionInstance: Sendable {
     private struct State {
-        var busy = false
-        var shutDown = false
-        var invocations = 0
+        var lifecycle: InstanceLifecycle<ContinuousClock>
         var peakMemoryMB = 0
     }
 
@@ -32,7 +30,7 @@ public final class FunctionInstance: Sendable {
     private let capture: LogCapture
     private let logger: Logger
     private let startedAt: ContinuousClock.Instant
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// Set when a debugger attaches to the instance: its timeouts are suspended.
     private let debug: DebugSetup?
 
@@ -54,6 +52,10 @@ public final class FunctionInstance: Sendable {
         self.capture = capture
         self.logger = logger
         self.startedAt = startedAt
+        // A new instance gets at least 10 s to initialize; a warm one that has not asked for its next event yet
+        // gets the function's own timeout, as in Lambda; under a debugger, neither runs out.
+        let timeout = debug == nil ? configuration.timeout : Self.suspendedTimeout
+        self.state = Mutex(State(lifecycle: InstanceLifecycle(timeout: timeout, initTimeout: .seconds(10))))
     }
 
     /// Starts an instance: binds its Runtime API endpoint, then launches the runtime process.
@@ -162,34 +164,42 @@ public final class FunctionInstance: Sendable {
         visible.notice(message)
     }
 
-    /// False once the process has died, timed out, reported an init error, or the instance was shut down.
+    /// False once the process has died, timed out, reported an init error, or the instance was retired or shut
+    /// down; also false while it runs an invocation.
     public var isHealthy: Bool {
-        endpoint.isHealthy && process.exitStatus == nil && !state.withLock { $0.shutDown }
+        let exited = process.exitStatus != nil
+        return state.withLock { state in
+            if exited { state.lifecycle.processExited() }
+            return state.lifecycle.isAvailable
+        } && endpoint.isHealthy
+    }
+
+    /// Hot reload, rotated credentials: an idle instance stops now; a busy one finishes its invocation and is then
+    /// no longer healthy, for its owner to shut down.
+    public func retire() async {
+        let action = state.withLock { $0.lifecycle.retire() }
+        await perform(action)
     }
 
     /// Runs one invocation. Function faults (errors, crashes, timeouts) come back as an error result, not a throw.
     /// - Throws: ``RuntimeError/busy`` when an invocation is already running, ``RuntimeError/shutDown`` after
     ///   ``shutdown()``.
     public func invoke(_ request: InvocationRequest) async throws -> InvocationResult {
-        let first: Bool = try state.withLock { state throws(RuntimeError) in
-            guard !state.shutDown else { throw RuntimeError.shutDown }
-            guard !state.busy else { throw RuntimeError.busy }
-            state.busy = true
-            state.invocations += 1
-            return state.invocations == 1
+        let waitForNext: Duration
+        let first: Bool
+        switch state.withLock({ $0.lifecycle.begin() }) {
+        case .run(let wait, let isFirst): (waitForNext, first) = (wait, isFirst)
+        case .busy: throw RuntimeError.busy
+        case .stopped: throw RuntimeError.shutDown
         }
-        defer { state.withLock { $0.busy = false } }
 
         let requestID = request.requestID
         capture.write(InvocationLogLines.start(requestID: requestID))
         let submittedAt = ContinuousClock.now
-        // A new instance gets at least 10 s to initialize; a warm one that has not asked for the next event yet
-        // (still busy after its last response) gets the function's own timeout, as in Lambda.
-        let waitForNext =
-            debug != nil ? Self.suspendedTimeout : first ? max(.seconds(10), configuration.timeout) : configuration.timeout
         let (outcome, deliveredAt) = await endpoint.run(request, initTimeout: waitForNext)
         let endedAt = ContinuousClock.now
         let memory = measureMemory()
+        await perform(state.withLock { $0.lifecycle.end(Self.ending(of: outcome), at: endedAt) })
 
         let payload: [UInt8]
         var errorType: String?
@@ -198,7 +208,6 @@ public final class FunctionInstance: Sendable {
             payload = bytes
         case .functionError(let type, let body), .initError(let type, let body):
             (payload, errorType) = ErrorPayload.functionError(headerType: type, body: body)
-            if case .initError = outcome { await process.terminate() }
         case .responseTooLarge(let size):
             payload = ErrorPayload.responseTooLarge(size: size)
             errorType = "Function.ResponseSizeTooLarge"
@@ -210,9 +219,6 @@ public final class FunctionInstance: Sendable {
                 InvocationLogLines.runtimeFailure(
                     requestID: requestID, message: exit.lambdaDescription, errorType: "Runtime.ExitError"))
         case .timedOut:
-            // Lambda stops the environment hard; the process group goes with it.
-            process.signalGroup(SIGKILL)
-            await process.terminate(grace: .zero)
             errorType = "Sandbox.Timedout"
             payload = ErrorPayload.platform(
                 errorType: "Sandbox.Timedout", requestID: requestID,
@@ -241,13 +247,34 @@ public final class FunctionInstance: Sendable {
             initDuration: initDuration, maxMemoryUsedMB: memory)
     }
 
+    /// How an invocation's outcome ends it, for the lifecycle.
+    private static func ending(of outcome: InvocationStateMachine.Outcome) -> InstanceLifecycle<ContinuousClock>.Ending {
+        switch outcome {
+        case .response, .functionError, .responseTooLarge: .answered
+        case .initError: .initFailed
+        case .timedOut: .timedOut
+        case .exited: .exited
+        case .shutDown: .shutDown
+        }
+    }
+
+    /// Does what the lifecycle asked for.
+    private func perform(_ action: InstanceLifecycle<ContinuousClock>.ProcessAction) async {
+        switch action {
+        case .none:
+            break
+        case .terminate:
+            await process.terminate()
+        case .kill:
+            // Lambda stops a timed-out environment hard; the process group goes with it.
+            process.signalGroup(SIGKILL)
+            await process.terminate(grace: .zero)
+        }
+    }
+
     /// Kills the process group (`SIGTERM`, a short grace, `SIGKILL`), reaps it and closes the endpoint.
     public func shutdown() async {
-        let already = state.withLock { state in
-            defer { state.shutDown = true }
-            return state.shutDown
-        }
-        guard !already else { return }
+        guard state.withLock({ $0.lifecycle.shutDown() }) else { return }
         endpoint.shutDown()
         await process.terminate()
         await server.close()

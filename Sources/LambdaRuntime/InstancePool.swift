@@ -1,13 +1,17 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Warm instances per function configuration: an idle healthy instance is reused, a new one is started when all
 /// are busy (up to `maxInstancesPerFunction` per function (its instance group), across its configurations; then callers wait),
 /// unhealthy ones are dropped.
 ///
-/// With an `idleTimeout`, an instance left idle that long is stopped by a background sweep. The sweep runs only
-/// while some instance is idle, holds the pool weakly, and ends at ``shutdown()``.
-public actor InstancePool {
+/// The pool is a ServiceLifecycle `Service`: while ``run()`` runs (in the server's `ServiceGroup`), it stops
+/// instances that were idle for `idleTimeout`, and instances the pool retires (crashed, timed out, of an old
+/// configuration) stop there, off the request's path; on graceful shutdown it stops every instance. A pool that is
+/// not run (one `invoke`) stops retired instances in place and keeps idle ones until ``shutdown()``. It starts no
+/// unstructured task.
+public actor InstancePool: Service {
     private struct Entry {
         var instance: FunctionInstance
         var generation: Int
@@ -19,7 +23,15 @@ public actor InstancePool {
     private let logger: Logger
     private let maxInstancesPerFunction: Int
     private let idleTimeout: Duration?
-    private var sweeper: Task<Void, Never>?
+    /// Instances to stop, consumed by ``run()``.
+    private let retired: AsyncStream<FunctionInstance>
+    private let retiring: AsyncStream<FunctionInstance>.Continuation
+    /// A signal to the idle sweep that an instance became idle.
+    private let becameIdle: AsyncStream<Void>
+    private let signalIdle: AsyncStream<Void>.Continuation
+    private var isRunning = false
+    /// True while the idle sweep waits for an idle instance to expire.
+    private(set) var isSweeping = false
     private var idle: [FunctionConfiguration: [Entry]] = [:]
     private var live: [FunctionConfiguration: Int] = [:]
     private var busy: [ObjectIdentifier: FunctionInstance] = [:]
@@ -41,6 +53,35 @@ public actor InstancePool {
         self.logger = logger
         self.maxInstancesPerFunction = max(1, maxInstancesPerFunction)
         self.idleTimeout = idleTimeout.map { max($0, .milliseconds(1)) }
+        (retired, retiring) = AsyncStream.makeStream()
+        (becameIdle, signalIdle) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Runs the idle sweep and stops retired instances until graceful shutdown (or cancellation), then stops every
+    /// instance and returns once all are gone. A ``shutdown()`` from elsewhere (a server stopping its functions)
+    /// ends the work, but `run()` still returns only at its own graceful shutdown, so that a `ServiceGroup` sees
+    /// its services end in order.
+    public func run() async throws {
+        isRunning = true
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.sweepIdleInstances()
+                return false
+            }
+            group.addTask {
+                try? await gracefulShutdown()
+                await self.shutdown()
+                return true
+            }
+            // Ends when shutdown() finishes the stream, after the instances queued before it have stopped.
+            await withDiscardingTaskGroup { stopping in
+                for await instance in retired { stopping.addTask { await instance.shutdown() } }
+            }
+            // Once the pool's own shutdown has come, the sweep (perhaps asleep until an expiry) is cancelled.
+            while let shutDown = await group.next() {
+                if shutDown { group.cancelAll() }
+            }
+        }
     }
 
     /// Runs one invocation on a warm or new instance of `configuration`.
@@ -71,7 +112,9 @@ public actor InstancePool {
     /// Hot reload: idle instances of the function (its ``FunctionConfiguration/instanceGroup``) stop now, busy ones
     /// when they finish; new requests get fresh ones.
     public func invalidate(instanceGroup group: String) async {
+        // Busy instances drain; instances still starting carry the old generation and are dropped at check-in.
         generations[group, default: 0] += 1
+        for instance in busy.values where instance.configuration.instanceGroup == group { await instance.retire() }
         var stopping: [FunctionInstance] = []
         for (configuration, entries) in idle where configuration.instanceGroup == group {
             stopping += entries.map(\.instance)
@@ -86,8 +129,8 @@ public actor InstancePool {
     /// waiting caller with that error, ends the idle sweep and refuses further invocations.
     public func shutdown() async {
         isShutDown = true
-        sweeper?.cancel()
-        sweeper = nil
+        signalIdle.finish()
+        retiring.finish()
         let all = idle.values.flatMap { $0.map(\.instance) } + Array(busy.values)
         idle = [:]
         live = [:]
@@ -117,9 +160,6 @@ public actor InstancePool {
         key.cacheDirectory = directory(configuration.cacheDirectory)
         return key
     }
-
-    /// True while the idle sweep is scheduled.
-    var isSweeping: Bool { sweeper != nil }
 
     /// Stops the instances that have been idle for `idleTimeout` or longer at `now` (the clock is a parameter, so
     /// tests can move it forward).
@@ -152,32 +192,31 @@ public actor InstancePool {
         return oldest.map { max(.zero, $0 + idleTimeout - now) }
     }
 
-    /// One pass of the background sweep; ends the sweep (atomically with the check) when nothing is idle.
-    private func sweepOnTimer() async -> Duration? {
-        await stopExpiredIdleInstances(now: .now)
-        // Re-checked after the await: an instance that became idle meanwhile keeps the sweep alive.
-        guard !isShutDown, let next = nextIdleExpiry(now: .now) else {
-            sweeper = nil
-            return nil
-        }
-        return next
-    }
-
-    /// Starts the background sweep when there is a timeout and none is running.
-    private func scheduleSweep() {
-        guard let idleTimeout, sweeper == nil, !isShutDown else { return }
-        sweeper = Task { [weak self] in
-            var wait = idleTimeout
-            while true {
+    /// The idle sweep (part of ``run()``): while some instance is idle, sleeps until the oldest expires and stops
+    /// the expired ones; with none idle, waits for the next one.
+    private func sweepIdleInstances() async {
+        guard idleTimeout != nil else { return }
+        for await _ in becameIdle {
+            while !isShutDown, let wait = nextIdleExpiry(now: .now) {
+                isSweeping = true
+                defer { isSweeping = false }
                 do {
                     // A little past the expiry, so that one pass finds the instance expired.
                     try await Task.sleep(for: wait + .milliseconds(5))
                 } catch {
                     return
                 }
-                guard let self, let next = await self.sweepOnTimer() else { return }
-                wait = next
+                await stopExpiredIdleInstances(now: .now)
             }
+        }
+    }
+
+    /// Stops instances the pool no longer uses: in ``run()``, off the caller's path, when the pool runs; else now.
+    private func retire(_ instances: [FunctionInstance]) async {
+        if isRunning && !isShutDown {
+            for instance in instances { retiring.yield(instance) }
+        } else {
+            await Self.stop(instances)
         }
     }
 
@@ -191,10 +230,10 @@ public actor InstancePool {
                     return entry
                 }
                 countLive(configuration, -1)
-                Task { await entry.instance.shutdown() }
+                await retire([entry.instance])
             }
             // Idle instances of the function's previous configurations will not be used again: they make room.
-            retireIdle(ofOtherConfigurationsThan: configuration)
+            await retireIdle(ofOtherConfigurationsThan: configuration)
             if liveByName[configuration.instanceGroup, default: 0] < maxInstancesPerFunction {
                 countLive(configuration, 1)
                 let generation = generation(configuration)
@@ -230,23 +269,25 @@ public actor InstancePool {
             entry.idleSince = .now
             idle[configuration, default: []].append(entry)
             wakeOne(configuration)
-            scheduleSweep()
+            signalIdle.yield()
             return
         }
         countLive(configuration, -1)
         wakeOne(configuration)
-        await entry.instance.shutdown()
+        await retire([entry.instance])
     }
 
     /// A function has one current configuration: when it changes (new credentials, variables, code), idle instances
     /// of its previous configurations would never be used again, so they stop.
-    private func retireIdle(ofOtherConfigurationsThan configuration: FunctionConfiguration) {
+    private func retireIdle(ofOtherConfigurationsThan configuration: FunctionConfiguration) async {
+        var stopping: [FunctionInstance] = []
         for (other, entries) in idle where other.instanceGroup == configuration.instanceGroup && other != configuration {
             idle[other] = nil
             countLive(other, -entries.count)
             wakeOne(other)
-            for entry in entries { Task { await entry.instance.shutdown() } }
+            stopping += entries.map(\.instance)
         }
+        await retire(stopping)
     }
 
     private func generation(_ configuration: FunctionConfiguration) -> Int {

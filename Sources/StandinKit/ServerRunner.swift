@@ -190,6 +190,7 @@ public enum ServerRunner {
         let server: ServerOptions
         let broker: IdentityBroker
         let functions: LocalFunctions
+        let pool: InstancePool
         let sink: any LogSink
 
         init(options: CommonOptions, server: ServerOptions) throws(StandinError) {
@@ -204,7 +205,7 @@ public enum ServerRunner {
             sink =
                 try options.logFile.map { path throws(StandinError) in try FileDescriptorLogSink.appending(to: path) }
                 ?? FileDescriptorLogSink.standardError
-            let pool = InstancePool(
+            pool = InstancePool(
                 logSink: sink, logger: Logger(label: "standin.pool"),
                 maxInstancesPerFunction: server.maxInstancesPerFunction, idleTimeout: server.idleTimeout)
             functions = LocalFunctions(
@@ -219,8 +220,10 @@ public enum ServerRunner {
             let functions = self.functions
             let options = self.options
             let broker = self.broker
+            // Shut down in reverse order: the watcher, then the server (draining its requests), then the pool.
             var services: [any Service] = [
-                ClosureService(name: serverName) { try await ServerRunner.serveDraining(run, functions: functions) }
+                pool,
+                ClosureService(name: serverName) { try await ServerRunner.serveDraining(run, functions: functions) },
             ]
             if server.watch {
                 let session = await functions.session

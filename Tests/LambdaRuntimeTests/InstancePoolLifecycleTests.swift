@@ -33,13 +33,19 @@ struct InstancePoolLifecycleTests {
         return await condition()
     }
 
+    /// Runs the pool as its service would run in a server (the idle sweep, stopping retired instances).
+    func running(_ pool: InstancePool) -> Task<Void, any Error> {
+        Task { try await pool.run() }
+    }
+
     @Test func idleInstanceIsStoppedWhenTheClockPassesTheTimeout() async throws {
         let pool = InstancePool(
             logSink: DiscardingLogSink(), logger: quietLogger, idleTimeout: .seconds(300))
+        let service = running(pool)
         let configuration = makeConfiguration(code: try pidFunction())
         let first = try await pool.invoke(configuration, InvocationRequest(payload: []))
         let pid = try #require(Int32(first.payloadText))
-        #expect(await pool.isSweeping)
+        #expect(try await eventually { await pool.isSweeping })
 
         // Not yet expired: nothing stops, and the sweep says when to look again.
         let wait = await pool.stopExpiredIdleInstances(now: .now + .seconds(200))
@@ -56,13 +62,15 @@ struct InstancePoolLifecycleTests {
         let second = try await pool.invoke(configuration, InvocationRequest(payload: []))
         #expect(second.payloadText != first.payloadText)
         #expect(second.initDuration != nil)
-        await pool.shutdown()
+        service.cancel()  // as a graceful shutdown would: run() stops every instance, then returns
+        try await service.value
         #expect(await !pool.isSweeping)
         #expect(!processIsAlive(Int32(second.payloadText) ?? 0))
     }
 
     @Test func aShortRealIdleTimeoutStopsTheProcessAndTheSweepEnds() async throws {
         let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger, idleTimeout: .seconds(1))
+        let service = running(pool)
         let configuration = makeConfiguration(code: try pidFunction())
         let result = try await pool.invoke(configuration, InvocationRequest(payload: []))
         let pid = try #require(Int32(result.payloadText))
@@ -71,11 +79,31 @@ struct InstancePoolLifecycleTests {
         // With nothing idle the sweep ends by itself, and a later idle instance starts it again.
         #expect(try await eventually { await !pool.isSweeping })
         let again = try await pool.invoke(configuration, InvocationRequest(payload: []))
-        #expect(await pool.isSweeping)
+        #expect(try await eventually { await pool.isSweeping })
         #expect(again.payloadText != result.payloadText)
-        await pool.shutdown()
+        // Graceful shutdown of the service (here: its cancellation) stops every instance, then run() returns.
+        service.cancel()
+        try await service.value
         #expect(await !pool.isSweeping)
         #expect(!processIsAlive(Int32(again.payloadText) ?? 0))
+    }
+
+    /// In a running pool, the idle instance of a function's previous configuration is stopped by the pool's
+    /// service, not by the request that made it obsolete, and nothing is left after shutdown.
+    @Test func aRunningPoolStopsRetiredInstancesInItsService() async throws {
+        let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger, idleTimeout: .seconds(60))
+        let service = running(pool)
+        let code = try pidFunction()
+        let old = try await pool.invoke(makeConfiguration(code: code), InvocationRequest(payload: []))
+        let oldPid = try #require(Int32(old.payloadText))
+        let renewed = makeConfiguration(code: code, environment: ["GENERATION": "2"])
+        let new = try await pool.invoke(renewed, InvocationRequest(payload: []))
+        #expect(new.payloadText != old.payloadText)
+        #expect(try await eventually { !processIsAlive(oldPid) })
+        #expect(await pool.instanceCount(renewed) == 1)
+        service.cancel()
+        try await service.value
+        #expect(!processIsAlive(Int32(new.payloadText) ?? 0))
     }
 
     @Test func aBusyInstanceIsNotStoppedForIdleness() async throws {
@@ -85,9 +113,10 @@ struct InstancePoolLifecycleTests {
             while true; do next; sleep "$(cat "$EVENT")"; printf '%s' "$$" > "$TMP/pid"; respond "$TMP/pid"; done
             """)
         let pool = InstancePool(logSink: DiscardingLogSink(), logger: quietLogger, idleTimeout: .seconds(1))
+        let service = running(pool)
         let configuration = makeConfiguration(code: code)
         let quick = try await pool.invoke(configuration, InvocationRequest(payload: Array("0".utf8)))
-        #expect(await pool.isSweeping)
+        #expect(try await eventually { await pool.isSweeping })
         // The sweep comes due while this invocation runs on the same instance: the instance is busy, so it stays.
         let slow = try await pool.invoke(configuration, InvocationRequest(payload: Array("2".utf8)))
         #expect(slow.errorType == nil, "\(slow.payloadText)")
@@ -95,7 +124,8 @@ struct InstancePoolLifecycleTests {
         // Idle again, it goes after the timeout.
         let pid = try #require(Int32(slow.payloadText))
         #expect(try await eventually { !processIsAlive(pid) })
-        await pool.shutdown()
+        service.cancel()  // as a graceful shutdown would: run() stops every instance, then returns
+        try await service.value
     }
 
     @Test func directorySpellingsWithAndWithoutATrailingSlashShareInstances() async throws {
