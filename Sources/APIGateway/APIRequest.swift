@@ -1,3 +1,5 @@
+import Foundation
+
 /// One header line as received, name spelled as the client sent it.
 public struct HeaderField: Sendable, Equatable {
     /// The header name.
@@ -102,37 +104,9 @@ extension String {
 
 /// `%XX` decoding for paths and query strings.
 enum PercentDecoding {
-    /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
+    /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8 (Foundation's rules).
     static func decode(_ text: some StringProtocol) -> String? {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%") {
-                let first = utf8.index(after: index)
-                guard first != utf8.endIndex else { return nil }
-                let second = utf8.index(after: first)
-                guard second != utf8.endIndex, let high = hexValue(utf8[first]), let low = hexValue(utf8[second])
-                else { return nil }
-                bytes.append(high << 4 | low)
-                index = utf8.index(after: second)
-            } else {
-                bytes.append(byte)
-                index = utf8.index(after: index)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        return String(text).removingPercentEncoding
     }
 }

@@ -1,78 +1,27 @@
-/// Standard base64 (RFC 4648, with padding), for bodies.
-enum Base64 {
-    private static let alphabet: [UInt8] = Array(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8
-    )
-    private static let reverse: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
-        table[Int(UInt8(ascii: "-"))] = 62  // URL-safe alphabet accepted on input
-        table[Int(UInt8(ascii: "_"))] = 63
-        return table
-    }()
+import Foundation
 
+/// Base64 for bodies, by Foundation. Decoding is as lenient as API Gateway's: whitespace is skipped, padding is
+/// optional and the URL-safe alphabet is accepted; anything else is not base64 (nil).
+enum Base64 {
     static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out.append(alphabet[Int(value >> 18 & 63)])
-            out.append(alphabet[Int(value >> 12 & 63)])
-            out.append(alphabet[Int(value >> 6 & 63)])
-            out.append(alphabet[Int(value & 63)])
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest == 1 {
-            let value = UInt32(bytes[index]) << 16
-            out.append(alphabet[Int(value >> 18 & 63)])
-            out.append(alphabet[Int(value >> 12 & 63)])
-            out.append(contentsOf: [61, 61])
-        } else if rest == 2 {
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out.append(alphabet[Int(value >> 18 & 63)])
-            out.append(alphabet[Int(value >> 12 & 63)])
-            out.append(alphabet[Int(value >> 6 & 63)])
-            out.append(61)
-        }
-        return String(decoding: out, as: UTF8.self)
+        Data(bytes).base64EncodedString()
     }
 
-    /// Decodes; whitespace is skipped, padding optional. Nil on any other character.
     static func decode(_ text: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count / 4 * 3)
-        var buffer: UInt32 = 0
-        var count = 0
-        var sawPadding = false
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(text.utf8.count + 3)
         for byte in text.utf8 {
-            if byte == 61 {
-                sawPadding = true
-                continue
-            }
-            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { continue }
-            let value = reverse[Int(byte)]
-            guard value != 0xFF, !sawPadding else { return nil }
-            buffer = buffer << 6 | UInt32(value)
-            count += 1
-            if count == 4 {
-                out.append(UInt8(buffer >> 16 & 0xFF))
-                out.append(UInt8(buffer >> 8 & 0xFF))
-                out.append(UInt8(buffer & 0xFF))
-                buffer = 0
-                count = 0
+            switch byte {
+            case 0x20, 0x0A, 0x0D, 0x09: continue
+            case UInt8(ascii: "-"): normalized.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): normalized.append(UInt8(ascii: "/"))
+            default: normalized.append(byte)
             }
         }
-        switch count {
-        case 0: break
-        case 2: out.append(UInt8(buffer >> 4 & 0xFF))
-        case 3:
-            out.append(UInt8(buffer >> 10 & 0xFF))
-            out.append(UInt8(buffer >> 2 & 0xFF))
-        default: return nil
-        }
-        return out
+        while normalized.last == UInt8(ascii: "=") { normalized.removeLast() }
+        guard normalized.count % 4 != 1 else { return nil }
+        normalized += repeatElement(UInt8(ascii: "="), count: (4 - normalized.count % 4) % 4)
+        return Data(base64Encoded: Data(normalized)).map { [UInt8]($0) }
     }
 }
 

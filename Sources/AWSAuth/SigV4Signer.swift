@@ -262,7 +262,9 @@ public struct SigV4Signer: Sendable {
         return out
     }
 
-    /// Decodes `%XX` escapes (invalid ones are kept as they are); `+` stays `+`.
+    /// Decodes `%XX` escapes (invalid ones are kept as they are); `+` stays `+`. Not Foundation's
+    /// `removingPercentEncoding`, which gives up on the whole string at one bad escape: a canonical request must
+    /// still be built from such a path, as AWS builds it.
     static func percentDecode(_ text: String) -> String {
         guard text.contains("%") else { return text }
         var bytes: [UInt8] = []

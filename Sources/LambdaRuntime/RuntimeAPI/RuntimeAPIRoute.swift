@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request to the Lambda Runtime API (version `2018-06-01`), parsed from its method and path.
 ///
 /// See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html. Paths carry no prefix:
@@ -37,38 +39,11 @@ enum RuntimeAPIRoute: Equatable, Sendable {
                 self = .methodNotAllowed
                 return
             }
-            let id = String(rest[1]).removingPercentEncodingIfNeeded
+            let raw = String(rest[1])
+            let id = raw.removingPercentEncoding ?? raw
             self = rest[2] == "response" ? .response(requestID: id) : .error(requestID: id)
         default:
             self = .notFound
-        }
-    }
-}
-
-extension String {
-    /// Decodes `%XX` escapes; a malformed escape leaves the string as is.
-    fileprivate var removingPercentEncodingIfNeeded: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
-            else { return self }
-            bytes.append(high << 4 | low)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }
