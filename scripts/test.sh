@@ -23,6 +23,7 @@ missing=()
 command -v ruby >/dev/null 2>&1 || missing+=(ruby)
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v strace >/dev/null 2>&1 || missing+=(strace)  # shows how the credential cache file is created
 [ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1 ] ||
   missing+=(libmaven-compiler-plugin-java libmaven-jar-plugin-java libmaven-resources-plugin-java junit5)
 if [ ${#missing[@]} -gt 0 ]; then

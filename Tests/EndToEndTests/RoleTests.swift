@@ -154,6 +154,30 @@ struct RoleTests {
         #expect(keys.contains(again["env_key"] as? String ?? "-"), "the second invoke reused cached credentials")
     }
 
+    /// The role's credentials reach the AWS CLI's cache through a file created 0600: it used to be created 0666
+    /// (less the umask), filled with the secret, renamed, and only then made private. strace shows the mode the
+    /// file is created with, and that no chmod follows.
+    @Test("the credential cache file is private from the moment it is created")
+    func cacheFileIsCreatedPrivate() throws {
+        guard let world = try Self.makeWorld() else { return }
+        defer { world.moto.stop() }
+        let trace = world.project.appendingPathComponent("strace.txt")
+        var environment = world.cli.environment
+        environment.merge(world.extra) { $1 }
+        let result = try runProcess(
+            "/usr/bin/env",
+            ["strace", "-f", "-qq", "-e", "trace=open,openat,creat,chmod,fchmod,fchmodat", "-o", trace.path,
+             TestPaths.standinBinary.path, "whoami", "Sender"] + overrides(world),
+            environment: environment, currentDirectory: world.project, timeout: 120)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let calls = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+        let cacheCalls = calls.filter { $0.contains(".aws/cli/cache/") }
+        let creations = cacheCalls.filter { $0.contains("O_CREAT") }
+        #expect(!creations.isEmpty, "the cache was written: \(cacheCalls)")
+        for call in creations { #expect(call.contains(", 0600)"), "created private: \(call)") }
+        #expect(!cacheCalls.contains { $0.contains("chmod") }, "no window before a chmod: \(cacheCalls)")
+    }
+
     /// SAM's classic scenario: a profile that is the function's role (`role_arn` + `source_profile`), and the
     /// template names that role too. The role trusts the developer, not itself: a second AssumeRole from its own
     /// session would be refused, so standin runs the function with the profile's session, saying so.
