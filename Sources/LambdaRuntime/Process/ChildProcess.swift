@@ -220,14 +220,19 @@ final class ChildProcess: Sendable {
 
     /// Ends the process group: `SIGTERM`, up to `grace`, then `SIGKILL`; returns once the leader is reaped.
     func terminate(grace: Duration = .milliseconds(300)) async {
-        if exitStatus == nil {
+        if exitStatus == nil && grace > .zero {
             signalGroup(SIGTERM)
-            let deadline = ContinuousClock.now + grace
-            while exitStatus == nil, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(5))
+            // Whichever comes first: the leader's exit, or the end of the grace.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { _ = await self.waitForExit() }
+                group.addTask { try? await Task.sleep(for: grace) }
+                await group.next()
+                group.cancelAll()
+                // Grandchildren may outlive the leader, and the leader may ignore SIGTERM: kill the whole group,
+                // which also ends the exit wait still running.
+                self.signalGroup(SIGKILL)
             }
         }
-        // Grandchildren may outlive the leader: kill the rest of the group too.
         signalGroup(SIGKILL)
         _ = await waitForExit()
     }

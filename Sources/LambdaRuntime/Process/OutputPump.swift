@@ -17,6 +17,8 @@ final class OutputPump: Sendable {
 
     private let fd: Int32
     private let state = Mutex(State())
+    /// Signalled at end of file, for ``waitForEOF(timeout:)``.
+    private let ended = EndOfFileSignal()
     private let onLine: @Sendable ([UInt8]) -> Void
 
     /// Starts reading `fd` (which the pump owns and closes at end of file).
@@ -49,6 +51,7 @@ final class OutputPump: Sendable {
                     $0.eof = true
                     $0.busy = false
                 }
+                ended.signal()
                 return
             }
             // Only the bytes just read are scanned, and a line without a newline yet is only appended to: a long
@@ -105,7 +108,28 @@ final class OutputPump: Sendable {
 
     /// Blocks until end of file, or `timeout`.
     func waitForEOF(timeout: Duration) {
-        let deadline = ContinuousClock.now + timeout
-        while !state.withLock({ $0.eof }), ContinuousClock.now < deadline { usleep(1_000) }
+        ended.wait(timeout: timeout)
+    }
+}
+
+/// A one-shot event a thread can wait for with a timeout (`NSCondition`: the reaper thread blocks on it, so it
+/// cannot be an async wait).
+private final class EndOfFileSignal: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var happened = false  // guarded by `condition`
+
+    func signal() {
+        condition.lock()
+        happened = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait(timeout: Duration) {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        while !happened, condition.wait(until: deadline) {}
+        condition.unlock()
     }
 }
