@@ -9,8 +9,8 @@ import Synchronization
 
 /// A started child process that leads its own process group, with its stdout and stderr piped back.
 ///
-/// The process is reaped by a dedicated thread; `onExit` runs once, after both output pipes have been drained (or
-/// shortly after, when a grandchild keeps them open).
+/// One thread per process reads both pipes and notices the exit (see ``ExitSignal``); `onExit` runs once, after
+/// both output pipes have been drained (or shortly after, when a grandchild keeps them open).
 ///
 /// A tiny watchdog (`/bin/sh` blocked reading a "lifeline" pipe whose only writer is standin) joins the group: when
 /// standin goes away by any means, even `SIGKILL`, the pipe closes and the watchdog kills the whole group. When the
@@ -30,8 +30,8 @@ final class ChildProcess: Sendable {
     /// Starts `executable` with exactly `arguments` and `environment`, in `directory`, in a new process group.
     ///
     /// - Parameters:
-    ///   - onLine: called with each whole line of output (stdout and stderr alike), from a reader thread.
-    ///   - onExit: called once with the exit status, from the reaper thread.
+    ///   - onLine: called with each whole line of output (stdout and stderr alike), from the process's thread.
+    ///   - onExit: called once with the exit status, from the process's thread.
     init(
         executable: String,
         arguments: [String],
@@ -113,13 +113,17 @@ final class ChildProcess: Sendable {
         lifeline = Mutex(watchdog?.lifeline ?? -1)
         stdout = OutputPump(fd: outPipe[0], onLine: onLine)
         stderr = OutputPump(fd: errPipe[0], onLine: onLine)
-
-        Thread.detachNewThread { [self] in reap(onExit: onExit) }
+        let exitSignal = ExitSignal(pid: child)
+        Thread.detachNewThread { [self] in serve(until: exitSignal, onExit: onExit) }
     }
 
-    private func reap(onExit: @Sendable (ProcessExit) -> Void) {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    /// The process's one thread: reads both pipes as they become readable until the process exits; then reaps it,
+    /// ends what is left of its group, reads what is left in the pipes (briefly: a grandchild may hold them open),
+    /// and reports the exit.
+    private func serve(until exitSignal: ExitSignal, onExit: @Sendable (ProcessExit) -> Void) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        readPipes(until: exitSignal.fd, deadline: nil, buffer: &buffer)
+        let status = exitSignal.reap()
         let exit: ProcessExit = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
         if let watchdogPID {
             // The leader is gone: the watchdog ends what is left of the group (which releases the pipes too).
@@ -132,11 +136,10 @@ final class ChildProcess: Sendable {
         ChildProcessReaper.unregister(pid)
         // Descendants that left the group (their own session) carry the function's environment: end them too.
         if let marker { ChildProcessReaper.killMarked([marker]) }
-        // Let the readers finish what the process wrote (a grandchild may hold the pipes open: don't wait long).
-        stdout.waitForEOF(timeout: .milliseconds(250))
-        stderr.waitForEOF(timeout: .milliseconds(50))
-        stdout.flushPartialLine()
-        stderr.flushPartialLine()
+        // Read what the process wrote before it ended (a grandchild may hold the pipes open: don't wait long).
+        readPipes(until: nil, deadline: .now + .milliseconds(250), buffer: &buffer)
+        stdout.finish()
+        stderr.finish()
         state.withLock { $0 = exit }
         onExit(exit)
         let waiters = exitWaiters.withLock { waiters in
@@ -144,6 +147,28 @@ final class ChildProcess: Sendable {
             return waiters
         }
         for waiter in waiters { waiter.resume(returning: exit) }
+    }
+
+    /// Reads the pipes not yet at end of file as they become readable; returns when `signal` becomes readable, at
+    /// `deadline`, or when there is nothing left to wait for.
+    private func readPipes(until signal: Int32?, deadline: ContinuousClock.Instant?, buffer: inout [UInt8]) {
+        while true {
+            let open = [stdout, stderr].filter { !$0.isAtEOF }
+            var fds = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            if let signal { fds.append(pollfd(fd: signal, events: Int16(POLLIN), revents: 0)) }
+            guard !fds.isEmpty else { return }
+            var timeout: Int32 = -1
+            if let deadline {
+                let left = ContinuousClock.now.duration(to: deadline)
+                guard left > .zero else { return }
+                timeout = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            }
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { return }
+            for (index, pump) in open.enumerated() where fds[index].revents != 0 { pump.readReady(&buffer) }
+            if signal != nil, fds[fds.count - 1].revents != 0 { return }
+        }
     }
 
     /// Starts the watchdog in `group`; nil when it cannot be started (the group is then only killed by standin).
@@ -238,6 +263,46 @@ final class ChildProcess: Sendable {
     }
 }
 
+/// Becomes readable once the process has ended, for ``ChildProcess``'s I/O thread to poll with its pipes: the
+/// process's pidfd (Linux 5.3+, glibc 2.36+), or else the read end of a pipe whose write end a waiter thread closes
+/// when `waitpid` returns.
+private final class ExitSignal: Sendable {
+    let fd: Int32
+    private let pid: pid_t
+    private let isPidfd: Bool
+    /// The wait status the fallback waiter thread collected.
+    private let waited = Mutex<Int32>(0)
+
+    init(pid: pid_t) {
+        self.pid = pid
+        if let open = LibC.pidfdOpen, case let pidfd = open(pid, 0), pidfd >= 0 {
+            fd = pidfd
+            isPidfd = true
+            return
+        }
+        var fds: [Int32] = [-1, -1]
+        _ = LibC.pipe2(&fds, O_CLOEXEC)
+        fd = fds[0]
+        isPidfd = false
+        let writeEnd = fds[1]
+        Thread.detachNewThread { [self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            waited.withLock { $0 = status }
+            close(writeEnd)
+        }
+    }
+
+    /// The process's wait status, once ``fd`` is readable (reaping it when the pidfd told of the exit).
+    func reap() -> Int32 {
+        defer { close(fd) }
+        guard isPidfd else { return waited.withLock { $0 } }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return status
+    }
+}
+
 /// C library functions the Swift overlay does not import (they need `_GNU_SOURCE`), looked up at run time.
 enum LibC {
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
@@ -259,6 +324,11 @@ enum LibC {
     static let addclosefrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
         unsafeBitCast($0, to: AddCloseFrom.self)
     }
+
+    typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
+
+    /// `pidfd_open` (glibc 2.36+), when present.
+    static let pidfdOpen: PidfdOpen? = dlsym(nil, "pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
 
     /// `pipe2`, or `pipe` plus `FD_CLOEXEC` where it is missing.
     static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {

@@ -7,7 +7,8 @@ import Synchronization
     import Darwin
 #endif
 
-/// Reads a pipe on its own thread and hands out whole lines as they arrive; nothing is lost when the writer dies.
+/// One output pipe of a child: reads what is ready when its owner's I/O thread (``ChildProcess``) says so, and hands
+/// out whole lines; nothing is lost when the writer dies (a last line without a newline is handed out at the end).
 final class OutputPump: Sendable {
     private struct State {
         var busy = false
@@ -15,66 +16,67 @@ final class OutputPump: Sendable {
         var partial: [UInt8] = []
     }
 
-    private let fd: Int32
+    /// The read end of the pipe, owned by the pump and closed at end of file or by ``finish()``.
+    let fd: Int32
     private let state = Mutex(State())
-    /// Signalled at end of file, for ``waitForEOF(timeout:)``.
-    private let ended = EndOfFileSignal()
     private let onLine: @Sendable ([UInt8]) -> Void
 
-    /// Starts reading `fd` (which the pump owns and closes at end of file).
     init(fd: Int32, onLine: @escaping @Sendable ([UInt8]) -> Void) {
         self.fd = fd
         self.onLine = onLine
-        Thread.detachNewThread { [self] in run() }
     }
 
-    private func run() {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, -1)
-            if ready < 0 && errno == EINTR { continue }
-            state.withLock { $0.busy = true }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && (errno == EINTR || errno == EAGAIN) {
-                state.withLock { $0.busy = false }
-                continue
-            }
-            if count <= 0 {
-                let rest = state.withLock { state in
-                    defer { state.partial = [] }
-                    return state.partial
-                }
-                if !rest.isEmpty { onLine(rest + [UInt8(ascii: "\n")]) }
-                close(fd)
-                state.withLock {
-                    $0.eof = true
-                    $0.busy = false
-                }
-                ended.signal()
-                return
-            }
-            // Only the bytes just read are scanned, and a line without a newline yet is only appended to: a long
-            // line costs time in proportion to its length, not to its length squared.
-            let lines: [[UInt8]] = state.withLock { state in
-                var lines: [[UInt8]] = []
-                var start = 0
-                for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
-                    if start == 0, !state.partial.isEmpty {
-                        state.partial.append(contentsOf: buffer[0...index])
-                        lines.append(state.partial)
-                        state.partial = []
-                    } else {
-                        lines.append(Array(buffer[start...index]))
-                    }
-                    start = index + 1
-                }
-                if start < count { state.partial.append(contentsOf: buffer[start..<count]) }
-                return lines
-            }
-            for line in lines { onLine(line) }
+    /// True once end of file was read (or the pump was closed).
+    var isAtEOF: Bool { state.withLock { $0.eof } }
+
+    /// Reads once (the pipe is readable) into `buffer` and hands out the whole lines; at end of file, hands out the
+    /// partial line and closes the pipe. Called by the owner's I/O thread only.
+    func readReady(_ buffer: inout [UInt8]) {
+        state.withLock { $0.busy = true }
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 && (errno == EINTR || errno == EAGAIN) {
             state.withLock { $0.busy = false }
+            return
         }
+        guard count > 0 else {
+            finish()
+            return
+        }
+        // Only the bytes just read are scanned, and a line without a newline yet is only appended to: a long
+        // line costs time in proportion to its length, not to its length squared.
+        let lines: [[UInt8]] = state.withLock { state in
+            var lines: [[UInt8]] = []
+            var start = 0
+            for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
+                if start == 0, !state.partial.isEmpty {
+                    state.partial.append(contentsOf: buffer[0...index])
+                    lines.append(state.partial)
+                    state.partial = []
+                } else {
+                    lines.append(Array(buffer[start...index]))
+                }
+                start = index + 1
+            }
+            if start < count { state.partial.append(contentsOf: buffer[start..<count]) }
+            return lines
+        }
+        for line in lines { onLine(line) }
+        state.withLock { $0.busy = false }
+    }
+
+    /// Stops reading: hands out the partial line and closes the pipe (a grandchild still holding its write end
+    /// gets `SIGPIPE`). Called by the owner's I/O thread only.
+    func finish() {
+        let rest: [UInt8]? = state.withLock { state in
+            guard !state.eof else { return nil }
+            state.eof = true
+            state.busy = false
+            defer { state.partial = [] }
+            return state.partial
+        }
+        guard let rest else { return }
+        if !rest.isEmpty { onLine(rest + [UInt8(ascii: "\n")]) }
+        close(fd)
     }
 
     /// True when everything written so far has been read and handed out (nothing in the pipe, no read in progress).
@@ -104,32 +106,5 @@ final class OutputPump: Sendable {
             return state.partial
         }
         if !rest.isEmpty { onLine(rest + [UInt8(ascii: "\n")]) }
-    }
-
-    /// Blocks until end of file, or `timeout`.
-    func waitForEOF(timeout: Duration) {
-        ended.wait(timeout: timeout)
-    }
-}
-
-/// A one-shot event a thread can wait for with a timeout (`NSCondition`: the reaper thread blocks on it, so it
-/// cannot be an async wait).
-private final class EndOfFileSignal: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var happened = false  // guarded by `condition`
-
-    func signal() {
-        condition.lock()
-        happened = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait(timeout: Duration) {
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        condition.lock()
-        while !happened, condition.wait(until: deadline) {}
-        condition.unlock()
     }
 }
