@@ -80,6 +80,7 @@ let package = Package(
         .target(
             name: "APIGateway",
             dependencies: [
+                "JSONParsing",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -92,7 +93,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "SampleEvents", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SampleEvents", dependencies: ["JSONParsing", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "JSONParsing"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "ProjectModelTests", dependencies: ["ProjectModel", "TestSupport"], exclude: ["Fixtures"]),
