@@ -98,19 +98,12 @@ enum DebugLaunch {
     /// True when `python` can import debugpy in the function's environment; asked once per interpreter and process.
     static func hasDebugpy(_ python: String, _ configuration: FunctionConfiguration) -> Bool {
         if let known = debugpyAnswers.withLock({ $0[python] }) { return known }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            "-c", "import importlib.util,sys;sys.exit(0 if importlib.util.find_spec('debugpy') else 3)",
-        ]
-        process.environment = FunctionEnvironment.build(configuration, runtimeAPI: "127.0.0.1:9")
-        process.currentDirectoryURL = configuration.codeDirectory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        let answer = process.terminationReason == .exit && process.terminationStatus == 0
+        let run = try? ToolRun.run(
+            python, ["-c", "import importlib.util,sys;sys.exit(0 if importlib.util.find_spec('debugpy') else 3)"],
+            in: configuration.codeDirectory,
+            environment: FunctionEnvironment.build(configuration, runtimeAPI: "127.0.0.1:9"),
+            discardingStandardError: true)
+        let answer = run?.succeeded == true
         debugpyAnswers.withLock { $0[python] = answer }
         return answer
     }

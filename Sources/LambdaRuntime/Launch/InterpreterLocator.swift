@@ -130,21 +130,11 @@ enum InterpreterLocator {
                 return nil
             }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = query
         var environment = configuration.hostEnvironment
         environment["PATH"] = configuration.hostPath
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let answer = process.terminationStatus == 0 ? parse(text) : nil
+        guard let run = try? ToolRun.run(executable, query, environment: environment, discardingStandardError: true)
+        else { return nil }
+        let answer = run.succeeded ? parse(run.output) : nil
         try? FileManager.default.createDirectory(
             at: cacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         let record = answer.map { "\($0.executable)\n\($0.version)\n" } ?? failedMarker
