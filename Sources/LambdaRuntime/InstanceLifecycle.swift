@@ -88,12 +88,6 @@ struct InstanceLifecycle<C: Clock>: Sendable {
         return false
     }
 
-    /// How long it has been idle at `now`; nil when it is not idle.
-    func idleDuration(at now: C.Instant) -> C.Duration? {
-        if case .idle(let since) = state { return since.duration(to: now) }
-        return nil
-    }
-
     /// An invocation arrives.
     mutating func begin() -> BeginAction {
         switch state {

@@ -43,16 +43,13 @@ struct ManualClock: Clock {
         #expect(r5 == .run(waitForNext: .seconds(30), isFirst: true))
     }
 
-    @Test func idleTimeIsMeasuredFromTheEndOfTheLastInvocation() {
+    @Test func anInstanceIsIdleFromTheEndOfItsLastInvocation() {
         var clock = self.clock
         var lifecycle = Lifecycle(timeout: .seconds(3), initTimeout: .seconds(10))
-        #expect(lifecycle.idleDuration(at: clock.now) == nil, "starting is not idle")
         _ = lifecycle.begin()
         clock.now = clock.now.advanced(by: .seconds(2))
         _ = lifecycle.end(.answered, at: clock.now)
-        #expect(lifecycle.idleDuration(at: clock.now.advanced(by: .seconds(300))) == .seconds(300))
-        _ = lifecycle.begin()
-        #expect(lifecycle.idleDuration(at: clock.now) == nil, "busy is not idle")
+        #expect(lifecycle.state == .idle(since: ManualClock.Instant(offset: .seconds(2))))
     }
 
     @Test(arguments: [
