@@ -4,6 +4,7 @@ import StandinKit
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a small working project (template, handler, event, README) from a starter.")
 
     @Option(

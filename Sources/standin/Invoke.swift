@@ -4,6 +4,7 @@ import StandinKit
 
 struct Invoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "invoke",
         abstract: "Invoke a function once: the result on standard output, its logs on standard error.",
         discussion: """
             The event comes from -e FILE, -e - (standard input), -d JSON, or piped standard input; \

@@ -56,6 +56,7 @@ struct GenerateEvent: ParsableCommand {
 
 struct Whoami: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "whoami",
         abstract: "Show who you are, or who FUNCTION would be (GetCallerIdentity under its role).")
 
     @Argument(help: "A function: show the identity it runs as.")
@@ -73,6 +74,7 @@ struct Whoami: AsyncParsableCommand {
 
 struct Env: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "env",
         abstract: "Print FUNCTION's environment, role credentials included, for other tools.",
         discussion: "eval \"$(standin env MyFunction)\" puts them in your shell.")
 
@@ -99,6 +101,7 @@ extension FunctionEnvironmentCommand.Format: ExpressibleByArgument {}
 
 struct Exec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "exec",
         abstract: "Run COMMAND with FUNCTION's environment and role credentials (integration tests, the AWS CLI).",
         discussion: "standin exec MyFunction -- pytest tests/integration")
 

@@ -4,6 +4,7 @@ import StandinKit
 
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check the template and the code it points at; each finding as file:line:col: severity: message.",
         discussion: "The exit status is 1 when there are errors (warnings alone leave it 0).")
 
