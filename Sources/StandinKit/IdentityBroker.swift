@@ -49,14 +49,12 @@ public actor IdentityBroker {
     }
 
     /// How long the caller's credentials must stay valid to sign one STS call; closer to expiry they are renewed.
-    public static let callerValidity: TimeInterval = 60
+    static let callerValidity: TimeInterval = 60
 
     /// The caller's own credentials, from the standard chain (resolved once, again when they come within
-    /// `validFor` seconds of expiring: SSO, `credential_process`, container and instance credentials expire).
-    public func callerContext(validFor margin: TimeInterval = callerValidity) async throws(StandinError)
-        -> AWSContext
-    {
-        forgetCaller(expiringWithin: margin)
+    /// ``callerValidity`` of expiring: SSO, `credential_process`, container and instance credentials expire).
+    public func callerContext() async throws(StandinError) -> AWSContext {
+        forgetCaller(expiringWithin: Self.callerValidity)
         if let caller { return try caller.mapError(\.error).get() }
         // Instance metadata is the chain's last link: what the chain found without it, the full chain finds too.
         if case .success(let found) = optionalCaller {
@@ -282,7 +280,6 @@ extension Credentials {
     }
 }
 
-/// `aws` in `arn:aws:...`, else `aws`.
 /// Why the caller's credentials could not be used.
 enum CallerProblem: Error {
     /// The chain found none.
@@ -297,6 +294,7 @@ enum CallerProblem: Error {
     }
 }
 
+/// `aws` in `arn:aws:...`, else `aws`.
 func partition(of arn: String) -> String {
     let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
     return parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : "aws"
