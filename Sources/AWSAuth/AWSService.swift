@@ -32,9 +32,14 @@ public struct AWSService: Sendable, Equatable {
     /// IAM (a global service; endpoint `https://iam.amazonaws.com`).
     public static let iam = AWSService(serviceID: "IAM", signingName: "iam")
 
+    /// Amazon S3.
+    public static let s3 = AWSService(serviceID: "S3", signingName: "s3")
+    /// AWS Lambda.
+    public static let lambda = AWSService(serviceID: "Lambda", signingName: "lambda")
+
     /// A known service by service id or signing name (case-insensitive); otherwise one whose names are all `name`.
     public static func named(_ name: String) -> AWSService {
-        for known in [AWSService.sts, .cloudFormation, .iam]
+        for known in [AWSService.sts, .cloudFormation, .iam, .s3, .lambda]
         where known.serviceID.lowercased() == name.lowercased() || known.signingName == name.lowercased() {
             return known
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error answer from an AWS service (or a local stand-in such as moto): the `<ErrorResponse>` code and message,
 /// the HTTP status and the request id.
 public struct AWSServiceError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -31,5 +33,24 @@ public struct AWSServiceError: Error, Sendable, CustomStringConvertible, Equatab
         if !message.isEmpty { text += ": \(message)" }
         if let requestID, !requestID.isEmpty { text += " [request id \(requestID)]" }
         return text
+    }
+}
+
+extension AWSServiceError {
+    /// A JSON error answer (REST-JSON services, and moto for some Query operations): the `x-amzn-ErrorType` header
+    /// (`Code:uri`) or the body's `__type`/`code` (`namespace#Code` shortened), and its `message`/`Message`.
+    /// Nil when neither names a code.
+    static func fromJSON(
+        status: Int, body: [UInt8], typeHeader: String?, requestID: String?, operation: String
+    ) -> AWSServiceError? {
+        let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        let headerCode = typeHeader.map { String($0.prefix { $0 != ":" }) }
+        let bodyCode = ((object?["__type"] ?? object?["code"] ?? object?["Code"]) as? String)
+            .map { String($0.split(separator: "#").last ?? Substring($0)) }
+        guard let code = headerCode ?? bodyCode, !code.isEmpty else { return nil }
+        let message = (object?["message"] ?? object?["Message"]) as? String
+        return AWSServiceError(
+            code: code, message: message ?? QueryProtocolClient.preview(body), httpStatus: status,
+            requestID: requestID, operation: operation)
     }
 }

@@ -15,14 +15,6 @@ struct QueryProtocolClient: Sendable {
     var httpClient: HTTPClient
     var timeout: TimeAmount = .seconds(30)
 
-    /// AsyncHTTPClient retries a refused connection until the deadline: for an endpoint on this machine (moto,
-    /// LocalStack) a refusal means nothing listens, so a few seconds are enough to say so.
-    var effectiveTimeout: TimeAmount {
-        let host = endpoint.host?.lowercased() ?? ""
-        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
-        return loopback ? min(timeout, .seconds(5)) : timeout
-    }
-
     /// Calls `action` and returns the XML body of a 2xx answer.
     /// - Throws: `AWSServiceError` for an error answer, `AWSAuthError` when the request could not be made.
     func call(_ action: String, _ parameters: [(String, String)]) async throws -> [UInt8] {
@@ -48,7 +40,7 @@ struct QueryProtocolClient: Sendable {
         let response: HTTPClientResponse
         let responseBody: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: effectiveTimeout)
+            response = try await httpClient.execute(request, timeout: Endpoints.deadline(for: url, timeout))
             responseBody = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch {
             throw AWSAuthError.transport("\(operation) to \(url.absoluteString) failed: \(error)")
@@ -73,7 +65,7 @@ struct QueryProtocolClient: Sendable {
     }
 
     /// An `AWSServiceError` from an error answer: `<ErrorResponse><Error><Code>` (or EC2's `<Response><Errors>`),
-    /// else the status and the start of the body.
+    /// or a JSON error (moto answers some CloudFormation calls so), else the status and the start of the body.
     static func serviceError(
         status: Int, body: [UInt8], headerRequestID: String?, operation: String
     )
@@ -85,6 +77,11 @@ struct QueryProtocolClient: Sendable {
             return AWSServiceError(
                 code: code, message: error.message ?? "", httpStatus: status,
                 requestID: parsed.requestID ?? parsed.requestIDUpper ?? headerRequestID, operation: operation)
+        }
+        if let json = AWSServiceError.fromJSON(
+            status: status, body: body, typeHeader: nil, requestID: headerRequestID, operation: operation)
+        {
+            return json
         }
         let text = preview(body)
         return AWSServiceError(
