@@ -94,6 +94,13 @@ public enum ProjectLoader {
         }
     }
 
+    /// The template a command would read (without loading it): `templatePath` (a file, or a folder to look in),
+    /// `.aws-sam/build/template.yaml` when preferred, the first standard name, or a CDK app's synthesized stack.
+    /// - Throws: `ProjectError` (`.templateNotFound`) naming where it looked.
+    public static func templateURL(_ options: ProjectLoadOptions) throws(ProjectError) -> URL {
+        try findTemplate(options)
+    }
+
     /// The template's URL: `templatePath` (a file, or a folder to look in) or the first standard name that exists.
     static func findTemplate(_ options: ProjectLoadOptions) throws(ProjectError) -> URL {
         let workingDirectory = options.workingDirectory.standardizedFileURL
