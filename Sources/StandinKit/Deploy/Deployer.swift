@@ -1,0 +1,347 @@
+import AWSAuth
+import Foundation
+import ProjectModel
+
+/// What `standin deploy` is asked to do.
+public struct DeployOptions: Sendable {
+    /// The stack to create or update.
+    public var stackName: String
+    /// Where local artifacts (and a template over 51,200 bytes) are uploaded; nil when none are given.
+    public var package: PackageOptions?
+    /// `CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, `CAPABILITY_AUTO_EXPAND`.
+    public var capabilities: [String] = []
+    /// Parameter values (`--parameter-overrides`).
+    public var parameters: [String: String] = [:]
+    /// Stack tags, in the order given.
+    public var tags: [(key: String, value: String)] = []
+    /// The service role CloudFormation deploys as (`--role-arn`).
+    public var roleARN: String?
+    /// SNS topics for stack events (`--notification-arns`).
+    public var notificationARNs: [String] = []
+    /// Create the change set and stop (`--no-execute-changeset`).
+    public var executeChangeSet = true
+    /// A template that changes nothing is an error (`--fail-on-empty-changeset`).
+    public var failOnEmptyChangeSet = false
+    /// Ask before executing (`--confirm-changeset`).
+    public var confirmChangeSet = false
+    /// Keep what was created when the deployment fails (`--disable-rollback`).
+    public var disableRollback = false
+    /// Seconds between two looks at the stack's events.
+    public var pollInterval: Double = 2
+
+    /// Creates options for `stackName`.
+    public init(stackName: String) { self.stackName = stackName }
+}
+
+/// How a deployment ended.
+public enum DeployOutcome: Sendable, Equatable {
+    /// The stack reached `CREATE_COMPLETE` / `UPDATE_COMPLETE`.
+    case deployed(status: String)
+    /// The template changes nothing.
+    case noChanges
+    /// The change set was created and left for later (`--no-execute-changeset`, or not confirmed).
+    case changeSetCreated(id: String)
+}
+
+/// Creates or updates a stack through a change set and follows its events to the end, as `sam deploy` does
+/// (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-cli-command-reference-sam-deploy.html).
+public struct Deployer: Sendable {
+    let cloudFormation: CloudFormationClient
+    let s3: S3Client
+    let workingDirectory: URL
+    /// Where the change set table and the events go (standard output in the command).
+    let write: @Sendable (String) -> Void
+    /// Asks a yes/no question (`--confirm-changeset`).
+    let confirm: @Sendable (String) -> Bool
+
+    /// CloudFormation's largest inline template (`TemplateBody`); larger ones go through S3.
+    static let maximumTemplateBody = 51_200
+
+    /// Creates a deployer.
+    public init(
+        cloudFormation: CloudFormationClient, s3: S3Client, workingDirectory: URL,
+        write: @escaping @Sendable (String) -> Void, confirm: @escaping @Sendable (String) -> Bool
+    ) {
+        self.cloudFormation = cloudFormation
+        self.s3 = s3
+        self.workingDirectory = workingDirectory
+        self.write = write
+        self.confirm = confirm
+    }
+
+    /// Packages `template` when it has local artifacts, creates a change set, prints it, executes it and follows
+    /// the stack's events until it settles.
+    /// - Throws: `StandinError`: bad input (exit 2), AWS refusals (exit 3), a failed deployment with its reasons
+    ///   (exit 1).
+    public func deploy(template: URL, options: DeployOptions) async throws(StandinError) -> DeployOutcome {
+        let shown = display(template)
+        let plan: PackagingPlan
+        do {
+            plan = try PackagingPlan(file: template, shownAs: shown)
+        } catch {
+            throw .usage(error.description)
+        }
+        var body = plan.text
+        if !plan.artifacts.isEmpty {
+            guard let packageOptions = options.package else {
+                let first = plan.artifacts[0]
+                throw .usage(
+                    "\(first.location): \(first.fieldPath): \(first.localPath) is on this machine; give --s3-bucket to "
+                        + "upload the template's local artifacts, or deploy a template made by standin package")
+            }
+            let packager = Packager(s3: s3, options: packageOptions, workingDirectory: workingDirectory)
+            body = try await packager.package(template: template)
+        }
+        let existing = try await call("DescribeStacks") { try await cloudFormation.describeStack(options.stackName) }
+        // A stack left in REVIEW_IN_PROGRESS by a change set never executed has no resources: create it.
+        let isUpdate = existing.map { $0.stackStatus != "REVIEW_IN_PROGRESS" } ?? false
+        if let existing, !existing.isSettled {
+            throw .failure("stack \(options.stackName) is \(existing.stackStatus); wait until it settles and try again")
+        }
+        var request = CloudFormationClient.ChangeSetRequest(
+            stackName: options.stackName, changeSetName: "standin-deploy-\(Int(Date().timeIntervalSince1970))",
+            changeSetType: isUpdate ? "UPDATE" : "CREATE")
+        request.description = "Created by standin deploy"
+        if body.utf8.count > Self.maximumTemplateBody {
+            guard let packageOptions = options.package else {
+                throw .usage(
+                    "\(shown) is \(body.utf8.count) bytes, more than the \(Self.maximumTemplateBody) CloudFormation "
+                        + "takes inline: give --s3-bucket to upload it")
+            }
+            let packager = Packager(s3: s3, options: packageOptions, workingDirectory: workingDirectory)
+            let bytes = Array(body.utf8)
+            var key = DeterministicZip.md5(bytes) + ".template"
+            if let prefix = packageOptions.prefix { key = prefix + "/" + key }
+            try await packager.put(bytes, key: key, describing: shown)
+            request.templateURL = s3.objectURL(bucket: packageOptions.bucket, key: key).absoluteString
+        } else {
+            request.templateBody = body
+        }
+        request.parameters = Self.parameters(
+            declared: plan.parameterNames, given: options.parameters, previous: isUpdate ? existing?.parameterKeys ?? [] : [])
+        request.capabilities = options.capabilities
+        if plan.declaresTransform, !request.capabilities.contains("CAPABILITY_AUTO_EXPAND") {
+            request.capabilities.append("CAPABILITY_AUTO_EXPAND")
+        }
+        request.tags = options.tags
+        request.roleARN = options.roleARN
+        request.notificationARNs = options.notificationARNs
+
+        let changeSetID: String
+        do {
+            changeSetID = try await cloudFormation.createChangeSet(request)
+        } catch let error as AWSServiceError where Self.meansNoChanges(error.message) {
+            return try noChanges(options)
+        } catch {
+            throw Self.failure("CreateChangeSet", error)
+        }
+        printNote("change set \(request.changeSetName) (\(request.changeSetType)) for stack \(options.stackName)")
+        let changeSet = try await waitForChangeSet(changeSetID, stackName: options.stackName, interval: options.pollInterval)
+        if changeSet.isEmpty { return try noChanges(options) }
+        guard changeSet.status == "CREATE_COMPLETE" else {
+            throw .failure(
+                "the change set for stack \(options.stackName) failed: \(changeSet.statusReason ?? changeSet.status)")
+        }
+        write(Self.changeTable(changeSet.changes))
+        guard options.executeChangeSet else { return .changeSetCreated(id: changeSetID) }
+        if options.confirmChangeSet, !confirm("Deploy this change set? [y/N]: ") {
+            return .changeSetCreated(id: changeSetID)
+        }
+        let seen = try await currentEventIDs(options.stackName)
+        do {
+            try await cloudFormation.executeChangeSet(
+                name: changeSetID, stackName: options.stackName, disableRollback: options.disableRollback)
+        } catch {
+            throw Self.failure("ExecuteChangeSet", error, stack: options.stackName)
+        }
+        let stack = try await follow(options.stackName, seen: seen, interval: options.pollInterval)
+        guard stack.succeeded else {
+            throw .failure(
+                "stack \(options.stackName) is \(stack.stackStatus)"
+                    + (stack.stackStatusReason.map { ": \($0)" } ?? ""))
+        }
+        if !stack.outputs.isEmpty { write(Self.outputTable(stack.outputs)) }
+        return .deployed(status: stack.stackStatus)
+    }
+
+    // MARK: Steps
+
+    func noChanges(_ options: DeployOptions) throws(StandinError) -> DeployOutcome {
+        let message = "no changes to deploy: stack \(options.stackName) is up to date"
+        if options.failOnEmptyChangeSet { throw .failure(message + " (--fail-on-empty-changeset)") }
+        printNote(message)
+        return .noChanges
+    }
+
+    /// Polls `DescribeChangeSet` until the change set is created or failed.
+    func waitForChangeSet(_ id: String, stackName: String, interval: Double) async throws(StandinError) -> ChangeSet {
+        var delay = min(0.2, interval)
+        while true {
+            let changeSet = try await call("DescribeChangeSet") {
+                try await cloudFormation.describeChangeSet(name: id, stackName: stackName)
+            }
+            if changeSet.status == "CREATE_COMPLETE" || changeSet.status == "FAILED" { return changeSet }
+            try await pause(delay)
+            delay = min(delay * 2, interval)
+        }
+    }
+
+    /// The ids of the events the stack has now (the first page: newer events come first), so that only the
+    /// deployment's own are printed.
+    func currentEventIDs(_ stackName: String) async throws(StandinError) -> Set<String> {
+        let page = try await call("DescribeStackEvents") {
+            try await cloudFormation.describeStackEvents(stackName: stackName)
+        }
+        return Set(page.events.map(\.eventID))
+    }
+
+    /// Prints the stack's new events, oldest first, until the stack settles; returns the settled stack.
+    func follow(_ stackName: String, seen initiallySeen: Set<String>, interval: Double) async throws(StandinError)
+        -> Stack
+    {
+        var seen = initiallySeen
+        var delay = min(0.2, interval)
+        var printedHeader = false
+        let started = Date()
+        while true {
+            // Read the stack before the events: events that arrive in between are printed next time.
+            let stack = try await call("DescribeStacks") { try await cloudFormation.describeStack(stackName) }
+            guard let stack else { throw .failure("stack \(stackName) disappeared while it was being deployed") }
+            var fresh: [StackEvent] = []
+            var token: String?
+            pages: repeat {
+                let page = try await call("DescribeStackEvents") {
+                    try await cloudFormation.describeStackEvents(stackName: stackName, nextToken: token)
+                }
+                for event in page.events {
+                    if seen.contains(event.eventID) { break pages }
+                    fresh.append(event)
+                }
+                token = page.nextToken
+            } while token != nil
+            if !fresh.isEmpty {
+                Progress.clear()
+                if !printedHeader {
+                    write(Self.eventRow("ResourceStatus", "ResourceType", "LogicalResourceId", "ResourceStatusReason"))
+                    printedHeader = true
+                }
+                for event in fresh.reversed() {
+                    seen.insert(event.eventID)
+                    write(
+                        Self.eventRow(
+                            event.resourceStatus, event.resourceType, event.logicalResourceID,
+                            event.resourceStatusReason ?? "-"))
+                }
+            }
+            if stack.isSettled { Progress.clear(); return stack }
+            Progress.show("\(stackName): \(stack.stackStatus) (\(Int(Date().timeIntervalSince(started))) s)")
+            try await pause(delay)
+            delay = min(delay * 2, interval)
+        }
+    }
+
+    /// Declared parameters: the given value, else (on update) the stack's previous one, else the template's default.
+    static func parameters(declared: [String], given: [String: String], previous: [String]) -> [(key: String, value: String?)] {
+        var result: [(key: String, value: String?)] = []
+        for name in declared {
+            if let value = given[name] {
+                result.append((name, value))
+            } else if previous.contains(name) {
+                result.append((name, nil))
+            }
+        }
+        // A value for an undeclared parameter: CloudFormation says which.
+        for (name, value) in given.sorted(by: { $0.key < $1.key }) where !declared.contains(name) {
+            result.append((name, value))
+        }
+        return result
+    }
+
+    static func meansNoChanges(_ message: String) -> Bool {
+        message.contains("No updates are to be performed") || message.contains("didn't contain changes")
+    }
+
+    // MARK: Output
+
+    static func changeTable(_ changes: [ResourceChange]) -> String {
+        var lines = ["CloudFormation stack changeset", row("Operation", "LogicalResourceId", "ResourceType", "Replacement")]
+        for change in changes {
+            let operation = ["Add": "+ Add", "Modify": "* Modify", "Remove": "- Delete"][change.action] ?? change.action
+            lines.append(row(operation, change.logicalResourceID, change.resourceType, change.replacement ?? "N/A"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func outputTable(_ outputs: [Stack.Output]) -> String {
+        var lines = ["Outputs"]
+        for output in outputs {
+            lines.append("Key         \(output.key)")
+            if let description = output.description { lines.append("Description \(description)") }
+            lines.append("Value       \(output.value ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func eventRow(_ status: String, _ type: String, _ logicalID: String, _ reason: String) -> String {
+        row(status, type, logicalID, reason)
+    }
+
+    /// Four columns padded to fixed widths (the last one free).
+    static func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        }
+        return pad(a, 28) + pad(b, 36) + pad(c, 28) + d
+    }
+
+    // MARK: Plumbing
+
+    /// Runs one CloudFormation call, turning its error into a `StandinError`.
+    func call<T>(_ operation: String, _ body: () async throws -> T) async throws(StandinError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.failure(operation, error)
+        }
+    }
+
+    static func failure(_ operation: String, _ error: any Error, stack: String? = nil) -> StandinError {
+        if let error = error as? StandinError { return error }
+        if let error = error as? AWSServiceError {
+            // A refusal (no permission, a template CloudFormation rejects) is about the caller's input or rights.
+            let prefix = stack.map { "stack \($0): " } ?? ""
+            return error.httpStatus == 400 || error.isAccessDenied
+                ? .credentials(prefix + error.description) : .failure(prefix + error.description)
+        }
+        return .failure("cloudformation:\(operation): \(error)")
+    }
+
+    func pause(_ seconds: Double) async throws(StandinError) {
+        do {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        } catch {
+            throw .failure("interrupted")
+        }
+    }
+
+    func display(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let base = workingDirectory.standardizedFileURL.path + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+}
+
+/// A one-line progress indicator on standard error, drawn only when it is a terminal.
+enum Progress {
+    static let isTerminal = isatty(2) == 1
+
+    static func show(_ text: String) {
+        guard isTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    }
+
+    static func clear() {
+        guard isTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
