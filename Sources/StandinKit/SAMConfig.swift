@@ -116,8 +116,15 @@ public struct SAMConfig: Sendable {
         section["parameters"] = parameters
         environment[command] = section
         table[options.configEnvironment] = environment
+        // TOMLKit prints doubles at full precision (`version = 0.10000000000000001`): write the version line
+        // with Swift's shortest form, as SAM writes it.
+        var header = ""
+        if let version = table["version"]?.double {
+            table.remove(at: "version")
+            header = "version = \(version)\n\n"
+        }
         do {
-            try Data((table.convert(to: .toml) + "\n").utf8).write(to: url, options: .atomic)
+            try Data((header + table.convert(to: .toml) + "\n").utf8).write(to: url, options: .atomic)
         } catch {
             throw .failure("\(url.path): cannot write: \(error.localizedDescription)")
         }
