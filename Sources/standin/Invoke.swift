@@ -10,6 +10,8 @@ struct Invoke: AsyncParsableCommand {
             The event comes from -e FILE, -e - (standard input), -d JSON, or piped standard input; \
             {} when none is given on a terminal. The exit status is 1 when the function failed.
             `standin invoke local -f FUNCTION ...` takes serverless invoke local's command line instead.
+            With --remote, invokes the deployed function through Lambda's Invoke API instead: FUNCTION is a logical \
+            id of --stack-name (or, without a stack, a function name or ARN).
             """)
 
     @Argument(help: "The function's logical id or FunctionName (optional when the template has one function).")
@@ -24,6 +26,18 @@ struct Invoke: AsyncParsableCommand {
     @Option(name: [.customShort("d"), .long], help: "The event as a JSON string.")
     var data: String?
 
+    @Flag(name: .long, help: "Invoke the deployed function in AWS (Lambda Invoke), not a local one.")
+    var remote = false
+
+    @Option(name: .long, help: "With --remote: Tail prints the last 4 KB of the function's log on standard error.")
+    var logType: String?
+
+    @Option(name: .long, help: "With --remote: RequestResponse (default), Event or DryRun.")
+    var invocationType = "RequestResponse"
+
+    @Option(name: .long, help: "With --remote: a version or alias.")
+    var qualifier: String?
+
     @OptionGroup var project: ProjectFlags
     @OptionGroup var runFlags: RunFlags
     @OptionGroup var credentials: CredentialFlags
@@ -36,12 +50,25 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = try await commonOptions(project, runFlags, credentials, samconfigCommand: "local_invoke")
+        let options = try await commonOptions(
+            project, runFlags, credentials, samconfigCommand: remote ? "remote_invoke" : "local_invoke")
         let input: EventInput =
             if let data { .inline(data) } else if event == "-" { .standardInput } else if let event { .file(event) } else {
                 .automatic
             }
         InterruptHandling.install()
+        if remote {
+            let outcome = try await runReportingErrors {
+                try await RemoteInvoker.invoke(
+                    options: options, function: function ?? functionFlag, event: input, logType: logType,
+                    invocationType: invocationType, qualifier: qualifier)
+            }
+            if let tail = outcome.result.logTail { FileHandle.standardError.write(Data(tail.utf8)) }
+            FileHandle.standardOutput.write(Data(outcome.result.payload))
+            if isatty(1) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            if outcome.result.functionError != nil { throw ExitCode(1) }
+            return
+        }
         let outcome = try await runReportingErrors {
             try await InvokeRunner.run(options: options, function: function ?? functionFlag, event: input)
         }

@@ -11,7 +11,8 @@ struct Standin: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Invoke.self, StartAPI.self, StartLambda.self, ListFunctions.self, GenerateEvent.self, Validate.self,
-            Init.self, Whoami.self, Env.self, Exec.self, Local.self, InvokeLocal.self, BenchFloor.self,
+            Init.self, Whoami.self, Env.self, Exec.self, Package.self, Deploy.self, Local.self, InvokeLocal.self,
+            BenchFloor.self,
         ]
     )
 
