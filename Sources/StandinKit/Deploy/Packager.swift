@@ -63,6 +63,8 @@ public actor Packager {
         } catch {
             throw .usage(error.description)
         }
+        // Every path is checked before anything is uploaded, so a typo does not leave half a package in the bucket.
+        for artifact in plan.artifacts { _ = try localFile(artifact, from: plan.baseDirectory) }
         var uploaded: [Int: UploadedArtifact] = [:]
         for (index, artifact) in plan.artifacts.enumerated() {
             uploaded[index] = try await upload(
@@ -79,21 +81,15 @@ public actor Packager {
     private func upload(_ artifact: PackageableArtifact, from base: URL, chain: [String]) async throws(StandinError)
         -> UploadedArtifact
     {
-        let url = URL(fileURLWithPath: artifact.localPath, relativeTo: base).standardizedFileURL
+        let (url, isDirectory) = try localFile(artifact, from: base)
         let rule = artifact.rule
         let cacheKey = "\(url.path)|\(rule.forceZip)|\(rule.isTemplate)"
         if let done = uploads[cacheKey] { return done }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .usage(
-                "\(artifact.location): \(artifact.fieldPath): \(artifact.localPath) does not exist (looked for "
-                    + "\(display(url)))")
-        }
         // Object names as `sam package` gives them: a folder's content checksum, a file's MD5, a template's MD5
         // with `.template`.
         let bytes: [UInt8]
         var key: String
-        if isDirectory.boolValue {
+        if isDirectory {
             guard !rule.isTemplate else {
                 throw .usage("\(artifact.location): \(artifact.fieldPath): \(artifact.localPath) is a folder, not a template")
             }
@@ -130,6 +126,21 @@ public actor Packager {
             bucket: options.bucket, key: key, url: s3.objectURL(bucket: options.bucket, key: key).absoluteString)
         uploads[cacheKey] = result
         return result
+    }
+
+    /// The artifact's file or folder, and whether it is a folder.
+    /// - Throws: `StandinError.usage` at the template's line when it does not exist.
+    nonisolated func localFile(_ artifact: PackageableArtifact, from base: URL) throws(StandinError)
+        -> (url: URL, isDirectory: Bool)
+    {
+        let url = URL(fileURLWithPath: artifact.localPath, relativeTo: base).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .usage(
+                "\(artifact.location): \(artifact.fieldPath): \(artifact.localPath) does not exist (looked for "
+                    + "\(display(url)))")
+        }
+        return (url, isDirectory.boolValue)
     }
 
     /// Puts `bytes` at `key` unless an object is there already (its name is its content's hash).
