@@ -151,6 +151,10 @@ public struct Deployer: Sendable {
         do {
             try await cloudFormation.executeChangeSet(
                 name: changeSetID, stackName: options.stackName, disableRollback: options.disableRollback)
+        } catch let error as AWSServiceError where !error.isAccessDenied {
+            // The change set was accepted, so a refusal now is the deployment failing (moto creates the resources
+            // inside this call and answers a resource's failure here; AWS reports it in the stack's events).
+            throw .failure("stack \(options.stackName) failed: \(error)")
         } catch {
             throw Self.failure("ExecuteChangeSet", error, stack: options.stackName)
         }
@@ -263,13 +267,15 @@ public struct Deployer: Sendable {
 
     // MARK: Output
 
+    /// The change set as a table whose columns fit its longest names.
     static func changeTable(_ changes: [ResourceChange]) -> String {
-        var lines = ["CloudFormation stack changeset", row("Operation", "LogicalResourceId", "ResourceType", "Replacement")]
+        var rows = [["Operation", "LogicalResourceId", "ResourceType", "Replacement"]]
         for change in changes {
             let operation = ["Add": "+ Add", "Modify": "* Modify", "Remove": "- Delete"][change.action] ?? change.action
-            lines.append(row(operation, change.logicalResourceID, change.resourceType, change.replacement ?? "N/A"))
+            rows.append([operation, change.logicalResourceID, change.resourceType, change.replacement ?? "N/A"])
         }
-        return lines.joined(separator: "\n")
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max()! + 2 }
+        return (["CloudFormation stack changeset"] + rows.map { row($0, widths: widths) }).joined(separator: "\n")
     }
 
     static func outputTable(_ outputs: [Stack.Output]) -> String {
@@ -282,16 +288,19 @@ public struct Deployer: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// One stack event, in columns wide enough for most names (events are printed as they come, so the widths
+    /// cannot be measured first).
     static func eventRow(_ status: String, _ type: String, _ logicalID: String, _ reason: String) -> String {
-        row(status, type, logicalID, reason)
+        row([status, type, logicalID, reason], widths: [28, 36, 28])
     }
 
-    /// Four columns padded to fixed widths (the last one free).
-    static func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
-        func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    /// Cells padded to `widths` (the last cell free); a cell as wide as its column or wider gets one space.
+    static func row(_ cells: [String], widths: [Int]) -> String {
+        var line = ""
+        for (cell, width) in zip(cells, widths) {
+            line += cell + String(repeating: " ", count: max(1, width - cell.count))
         }
-        return pad(a, 28) + pad(b, 36) + pad(c, 28) + d
+        return line + (cells.count > widths.count ? cells[widths.count] : "")
     }
 
     // MARK: Plumbing
