@@ -158,11 +158,11 @@ public struct Deployer: Sendable {
         } catch {
             throw Self.failure("ExecuteChangeSet", error, stack: options.stackName)
         }
-        let stack = try await follow(options.stackName, seen: seen, interval: options.pollInterval)
+        let (stack, failures) = try await follow(options.stackName, seen: seen, interval: options.pollInterval)
         guard stack.succeeded else {
             throw .failure(
-                "stack \(options.stackName) is \(stack.stackStatus)"
-                    + (stack.stackStatusReason.map { ": \($0)" } ?? ""))
+                (["stack \(options.stackName) is \(stack.stackStatus)" + (stack.stackStatusReason.map { ": \($0)" } ?? "")]
+                    + failures).joined(separator: "\n  "))
         }
         if !stack.outputs.isEmpty { write(Self.outputTable(stack.outputs)) }
         return .deployed(status: stack.stackStatus)
@@ -199,11 +199,13 @@ public struct Deployer: Sendable {
         return Set(page.events.map(\.eventID))
     }
 
-    /// Prints the stack's new events, oldest first, until the stack settles; returns the settled stack.
+    /// Prints the stack's new events, oldest first, until the stack settles; returns the settled stack and each
+    /// failed resource with its reason (`WorkerFunction CREATE_FAILED: ...`), for the error that follows.
     func follow(_ stackName: String, seen initiallySeen: Set<String>, interval: Double) async throws(StandinError)
-        -> Stack
+        -> (Stack, failures: [String])
     {
         var seen = initiallySeen
+        var failures: [String] = []
         var delay = min(0.2, interval)
         var printedHeader = false
         let started = Date()
@@ -231,13 +233,19 @@ public struct Deployer: Sendable {
                 }
                 for event in fresh.reversed() {
                     seen.insert(event.eventID)
+                    // The cause, not the resources cancelled because of it.
+                    if event.resourceStatus.hasSuffix("_FAILED"), event.logicalResourceID != stackName,
+                        let reason = event.resourceStatusReason, !reason.contains("cancelled")
+                    {
+                        failures.append("\(event.logicalResourceID) \(event.resourceStatus): \(reason)")
+                    }
                     write(
                         Self.eventRow(
                             event.resourceStatus, event.resourceType, event.logicalResourceID,
                             event.resourceStatusReason ?? "-"))
                 }
             }
-            if stack.isSettled { Progress.clear(); return stack }
+            if stack.isSettled { Progress.clear(); return (stack, failures) }
             Progress.show("\(stackName): \(stack.stackStatus) (\(Int(Date().timeIntervalSince(started))) s)")
             try await pause(delay)
             delay = min(delay * 2, interval)
