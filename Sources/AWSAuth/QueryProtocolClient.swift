@@ -16,8 +16,11 @@ struct QueryProtocolClient: Sendable {
     var timeout: TimeAmount = .seconds(30)
 
     /// Calls `action` and returns the XML body of a 2xx answer.
+    /// - Parameter quick: the call answers at once, so a loopback endpoint where nothing listens is reported in
+    ///   seconds (`Endpoints.deadline`); false for calls a local stand-in can take long over (moto creates a change
+    ///   set's resources inside `ExecuteChangeSet`).
     /// - Throws: `AWSServiceError` for an error answer, `AWSAuthError` when the request could not be made.
-    func call(_ action: String, _ parameters: [(String, String)]) async throws -> [UInt8] {
+    func call(_ action: String, _ parameters: [(String, String)], quick: Bool = true) async throws -> [UInt8] {
         let pairs = [("Action", action), ("Version", apiVersion)] + parameters
         let body = pairs.map {
             "\(SigV4Signer.percentEncode($0.0, keepSlash: false))=\(SigV4Signer.percentEncode($0.1, keepSlash: false))"
@@ -40,7 +43,8 @@ struct QueryProtocolClient: Sendable {
         let response: HTTPClientResponse
         let responseBody: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: Endpoints.deadline(for: url, timeout))
+            response = try await httpClient.execute(
+                request, timeout: quick ? Endpoints.deadline(for: url, timeout) : timeout)
             responseBody = try await response.body.collect(upTo: 16 * 1024 * 1024)
         } catch {
             throw AWSAuthError.transport("\(operation) to \(url.absoluteString) failed: \(error)")

@@ -23,10 +23,13 @@ struct RESTClient: Sendable {
     /// - Parameters:
     ///   - operation: `s3:PutObject`, for messages.
     ///   - maximumResponseBytes: the largest body read (Lambda answers up to 6 MB).
+    ///   - quick: a call that answers at once (a HEAD), so a loopback endpoint where nothing listens is reported
+    ///     in seconds (see `Endpoints.deadline`); uploads and invocations keep the whole timeout, since a local
+    ///     endpoint can take long for them (a function running under `standin start-lambda`).
     /// - Throws: `AWSAuthError.transport` when no answer came.
     func send(
         _ method: HTTPMethod, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        operation: String, maximumResponseBytes: Int = 16 * 1024 * 1024
+        operation: String, maximumResponseBytes: Int = 16 * 1024 * 1024, quick: Bool = false
     ) async throws(AWSAuthError) -> Response {
         let payloadHash = SigV4Signer.hexSHA256(body)
         var unsigned = headers
@@ -44,7 +47,8 @@ struct RESTClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
-            let response = try await httpClient.execute(request, timeout: Endpoints.deadline(for: url, timeout))
+            let response = try await httpClient.execute(
+                request, timeout: quick ? Endpoints.deadline(for: url, timeout) : timeout)
             let collected = try await response.body.collect(upTo: maximumResponseBytes)
             return Response(
                 status: Int(response.status.code), headers: response.headers,

@@ -44,7 +44,8 @@ public struct S3Client: Sendable {
     /// `HeadObject`: true when `key` exists in `bucket`.
     /// - Throws: `AWSServiceError` for any answer but 200 and 404 (a missing bucket, access denied).
     public func objectExists(bucket: String, key: String) async throws -> Bool {
-        let response = try await rest.send(.HEAD, url: objectURL(bucket: bucket, key: key), operation: "s3:HeadObject")
+        let response = try await rest.send(
+            .HEAD, url: objectURL(bucket: bucket, key: key), operation: "s3:HeadObject", quick: true)
         switch response.status {
         case 200: return true
         case 404: return false  // a missing bucket too (HEAD has no body to tell): the upload then says which
