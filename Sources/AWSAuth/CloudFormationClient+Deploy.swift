@@ -67,7 +67,7 @@ extension CloudFormationClient {
 
     /// `CreateChangeSet`: returns the change set's id (an ARN).
     public func createChangeSet(_ request: ChangeSetRequest) async throws -> String {
-        let bytes = try await client.call("CreateChangeSet", request.queryParameters)
+        let bytes = try await client.call("CreateChangeSet", request.queryParameters, quick: false)
         return try QueryProtocolClient.decode(
             CreateChangeSetResponse.self, from: bytes, operation: "cloudformation:CreateChangeSet"
         ).result.id
@@ -95,7 +95,7 @@ extension CloudFormationClient {
     public func executeChangeSet(name: String, stackName: String, disableRollback: Bool = false) async throws {
         var parameters = [("ChangeSetName", name), ("StackName", stackName)]
         if disableRollback { parameters.append(("DisableRollback", "true")) }
-        _ = try await client.call("ExecuteChangeSet", parameters)
+        _ = try await client.call("ExecuteChangeSet", parameters, quick: false)
     }
 
     /// `DescribeStacks` for one stack; nil when it does not exist.
@@ -123,12 +123,21 @@ extension CloudFormationClient {
         return (result.events, result.nextToken.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// `DescribeStackResources`: every resource of a stack.
-    public func describeStackResources(stackName: String) async throws -> [StackResource] {
-        let bytes = try await client.call("DescribeStackResources", [("StackName", stackName)])
-        return try QueryProtocolClient.decode(
-            DescribeStackResourcesResponse.self, from: bytes, operation: "cloudformation:DescribeStackResources"
-        ).result.resources
+    /// `ListStackResources`, every page: every resource of a stack (`DescribeStackResources` stops at 100).
+    public func listStackResources(stackName: String) async throws -> [StackResource] {
+        var resources: [StackResource] = []
+        var nextToken: String?
+        repeat {
+            var parameters = [("StackName", stackName)]
+            if let nextToken { parameters.append(("NextToken", nextToken)) }
+            let bytes = try await client.call("ListStackResources", parameters)
+            let page = try QueryProtocolClient.decode(
+                ListStackResourcesResponse.self, from: bytes, operation: "cloudformation:ListStackResources"
+            ).result
+            resources += page.resources
+            nextToken = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        } while nextToken != nil
+        return resources
     }
 }
 
@@ -331,14 +340,17 @@ struct DescribeStackEventsResponse: Decodable {
     enum CodingKeys: String, CodingKey { case result = "DescribeStackEventsResult" }
 }
 
-struct DescribeStackResourcesResponse: Decodable {
+struct ListStackResourcesResponse: Decodable {
     struct Result: Decodable {
         var resources: [StackResource]
-        enum CodingKeys: String, CodingKey { case resources = "StackResources" }
+        var nextToken: String?
+        enum CodingKeys: String, CodingKey { case resources = "StackResourceSummaries", nextToken = "NextToken" }
         init(from decoder: any Decoder) throws {
-            resources = try decoder.container(keyedBy: CodingKeys.self).members(.resources)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            resources = container.members(.resources)
+            nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
         }
     }
     var result: Result
-    enum CodingKeys: String, CodingKey { case result = "DescribeStackResourcesResult" }
+    enum CodingKeys: String, CodingKey { case result = "ListStackResourcesResult" }
 }

@@ -55,11 +55,11 @@ public enum RemoteInvoker {
             httpClient: .shared)
         let resources: [StackResource]
         do {
-            resources = try await cloudFormation.describeStackResources(stackName: stackName)
+            resources = try await cloudFormation.listStackResources(stackName: stackName)
         } catch let error as AWSServiceError where error.code == "ValidationError" {
             throw .usage("--stack-name \(stackName): \(error.message)")
         } catch {
-            throw .credentials("cloudformation:DescribeStackResources for \(stackName): \(error)")
+            throw .credentials("cloudformation:ListStackResources for \(stackName): \(error)")
         }
         let functions = resources.filter { $0.resourceType == "AWS::Lambda::Function" }
         if let function {
