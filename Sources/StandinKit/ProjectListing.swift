@@ -12,7 +12,7 @@ public enum ProjectListing {
                     ? function.id : "\(function.id) (\(function.functionName))",
                 function.runtime ?? "-",
                 function.handler ?? "-",
-                function.isAvailable ? relativePath(codePath(function.code), to: base) : "-",
+                function.isAvailable ? displayPath(codePath(function.code), relativeTo: base) : "-",
                 describe(function.role),
                 function.events.isEmpty ? "-" : function.events.map { "\($0.name):\($0.type)" }.joined(separator: ","),
             ])
@@ -85,11 +85,6 @@ public enum ProjectListing {
         case .implicitSAMRole(let logicalID): "\(logicalID)Role (SAM)"
         case nil: "-"
         }
-    }
-
-    static func relativePath(_ path: String, to base: URL) -> String {
-        let prefix = base.standardizedFileURL.path + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     static func table(_ rows: [[String]]) -> String {

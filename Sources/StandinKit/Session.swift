@@ -188,9 +188,13 @@ extension FunctionSpec {
 
 /// `url` relative to the working directory when it is below it.
 func displayPath(_ url: URL, _ options: CommonOptions) -> String {
-    let base = options.workingDirectory.standardizedFileURL.path + "/"
-    let path = url.standardizedFileURL.path
-    return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    displayPath(url.standardizedFileURL.path, relativeTo: options.workingDirectory)
+}
+
+/// `path` relative to `base` when it is below it, else as it is.
+func displayPath(_ path: String, relativeTo base: URL) -> String {
+    let prefix = base.standardizedFileURL.path + "/"
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
 }
 
 /// The closest of `candidates` to `name` by edit distance, when it is close enough to be a likely typo.

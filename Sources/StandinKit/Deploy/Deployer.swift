@@ -342,9 +342,7 @@ public struct Deployer: Sendable {
     }
 
     func display(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let base = workingDirectory.standardizedFileURL.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+        displayPath(url.standardizedFileURL.path, relativeTo: workingDirectory)
     }
 }
 

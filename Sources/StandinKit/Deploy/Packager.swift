@@ -173,8 +173,6 @@ public actor Packager {
 
     /// A path relative to the working directory when it is below it.
     nonisolated func display(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let base = workingDirectory.standardizedFileURL.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+        displayPath(url.standardizedFileURL.path, relativeTo: workingDirectory)
     }
 }
