@@ -67,6 +67,26 @@ struct FunctionInstanceTests {
         #expect(sink.text.contains("init line\n"))
     }
 
+    /// Output written just before the answer can still sit in the pipe (here more than a pipe holds) when the
+    /// answer arrives: the invocation's log waits for it, woken by the reader, and has it all before END.
+    @Test func outputWrittenBeforeTheAnswerIsLoggedBeforeEnd() async throws {
+        let code = try makeProvidedFunction(
+            """
+            while true; do next; seq 1 20000; seq 20001 20100 >&2; respond "$EVENT"; done
+            """)
+        let instance = try await FunctionInstance.start(
+            makeConfiguration(code: code), logSink: CollectingLogSink(), logger: quietLogger)
+        defer { Task { await instance.shutdown() } }
+        for _ in 0..<2 {
+            let result = try await instance.invoke(InvocationRequest(payload: Array("{}".utf8)))
+            let lines = result.logText.split(separator: "\n").map(String.init)
+            let end = try #require(lines.firstIndex { $0.hasPrefix("END RequestId:") })
+            let numbers = lines[..<end].compactMap { Int($0) }
+            #expect(numbers.filter { $0 <= 20000 } == Array(1...20000))
+            #expect(numbers.filter { $0 > 20000 } == Array(20001...20100))
+        }
+    }
+
     @Test func awsLambdaRICWorksAgainstTheServer() async throws {
         guard let python = try TestPaths.requireVenvTool("python") else { return }
         let code = try makeTemporaryDirectory("standin-ric")
