@@ -14,7 +14,21 @@ Runs alternate between the two commands so that noise from other work on the mac
 the ratio of the medians. A runtime whose toolchain is missing is skipped with a note. Exit status 1 when a ratio
 misses its aim (a benchmark, not a test: CI does not run it).
 
-Usage: bench/invoke-cold.py [--runs N] [--runtimes python,node,java,ruby,provided] [--standin PATH]
+With --breakdown, each runtime's cold invoke is also run under strace (with a seccomp filter, so that only the
+process, listen, accept, kill and exit calls stop) and split into its phases, by the moments those calls mark:
+
+  start-up+project   standin's exec to its Runtime API listening (loading the binary, parsing arguments, the
+                     template, environment and credentials, the server); `standin --version`, timed alone without
+                     strace, is the start-up part
+  spawn              listening to the interpreter's exec (the process, its group and its watchdog)
+  runtime init       the interpreter's exec to its first connection to the Runtime API (interpreter start,
+                     runtime client and handler import)
+  invocation         that connection to standin's first signal to the instance (event, handler, answer, output)
+  shutdown           that signal to standin's exit
+
+Tracing still costs a little at each process and thread start; the ratio above is measured without it.
+
+Usage: bench/invoke-cold.py [--runs N] [--runtimes python,node,java,ruby,provided] [--standin PATH] [--breakdown]
   (default: .build/release/standin, built with --static-swift-stdlib if missing: a statically linked Swift runtime
   starts in about half the time of the shared libraries)
 """
@@ -32,6 +46,7 @@ parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.R
 parser.add_argument("--runs", type=int, default=40)
 parser.add_argument("--runtimes", default="python,node,java,ruby,provided")
 parser.add_argument("--standin", default=os.path.join(root, ".build/release/standin"))
+parser.add_argument("--breakdown", action="store_true", help="split each cold invoke into phases (needs strace)")
 args = parser.parse_args()
 args.standin = os.path.abspath(args.standin)
 
@@ -179,6 +194,63 @@ def timed(cmd, cwd, env):
     return elapsed * 1000
 
 
+PHASES = ["start-up+project", "spawn", "runtime init", "invocation", "shutdown"]
+
+
+def breakdown(cmd, cwd, env, runs):
+    """Median milliseconds of each phase of `cmd` (a cold standin invoke) over `runs` runs under strace."""
+    samples = {phase: [] for phase in PHASES}
+    with tempfile.TemporaryDirectory() as scratch:
+        trace = os.path.join(scratch, "trace")
+        for _ in range(runs):
+            subprocess.run(["strace", "-f", "--seccomp-bpf", "-ttt", "-qq", "-o", trace,
+                            "-e", "trace=execve,listen,accept4,kill,exit_group"] + cmd,
+                           cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            marks = phase_marks(open(trace).read().splitlines())
+            if marks is None:
+                sys.exit("the trace of a cold invoke lacks a phase mark; is strace allowed here (ptrace)?")
+            for phase, start, end in zip(PHASES, marks, marks[1:]):
+                samples[phase].append((end - start) * 1000)
+    return {phase: statistics.median(values) for phase, values in samples.items()}
+
+
+def phase_marks(lines):
+    """The six moments that bound the phases, from strace -f -ttt lines (`PID SECONDS call(...) = result`)."""
+    events = []
+    for line in lines:
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0].isdigit():
+            events.append((int(parts[0]), float(parts[1]), parts[2]))
+    if not events:
+        return None
+    main, started = events[0][0], events[0][1]  # standin's own exec
+    marks = [started]
+
+    def first(after, test):
+        for pid, when, call in events:
+            if when >= after and test(pid, call):
+                return when
+        return None
+
+    # (Threads show under their own ids, so only the interpreter's exec is told apart by process.)
+    steps = [
+        lambda pid, call: call.startswith("listen("),
+        lambda pid, call: pid != main and call.startswith("execve(") and not call.startswith('execve("/bin/sh"'),
+        lambda pid, call: call.startswith("accept4(") and "= -1" not in call,
+        lambda pid, call: call.startswith("kill("),
+    ]
+    for step in steps:
+        mark = first(marks[-1], step)
+        if mark is None:
+            return None
+        marks.append(mark)
+    # standin exits last: it reaps its functions first.
+    exits = [when for _, when, call in events if call.startswith("exit_group(")]
+    if not exits or exits[-1] < marks[-1]:
+        return None
+    return marks + [exits[-1]]
+
+
 missed = []
 for runtime in [r.strip() for r in args.runtimes.split(",") if r.strip()]:
     work = tempfile.mkdtemp(prefix=f"standin-bench-{runtime}-")
@@ -210,6 +282,15 @@ for runtime in [r.strip() for r in args.runtimes.split(",") if r.strip()]:
     print(f"{'':9} ratio {ratio:.2f}x (aim <= {aim:.2f}x){'' if ratio <= aim else '  MISSED'}")
     if ratio > aim:
         missed.append(runtime)
+    if args.breakdown:
+        if shutil.which("strace") is None:
+            print(f"{'':9} breakdown skipped: strace not found")
+        else:
+            phases = breakdown(standin_cmd, work, env_standin, min(args.runs, 15))
+            startup = statistics.median(timed([args.standin, "--version"], work, env) for _ in range(15))
+            print(f"{'':9} phases under strace (median ms): "
+                  + ", ".join(f"{phase} {value:.1f}" for phase, value in phases.items())
+                  + f"; sum {sum(phases.values()):.1f}; standin --version alone {startup:.1f}")
     shutil.rmtree(work, ignore_errors=True)
 
 sys.exit(1 if missed else 0)
