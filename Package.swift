@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "StandinKit",
             dependencies: [
-                "ProjectModel", "AWSAuth", "LambdaRuntime", "APIGateway", "SampleEvents",
+                "ProjectModel", "AWSAuth", "LambdaRuntime", "APIGateway", "SampleEvents", "ProcessLauncher",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,6 +61,7 @@ let package = Package(
         .target(
             name: "AWSAuth",
             dependencies: [
+                "ProcessLauncher",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
@@ -70,6 +71,7 @@ let package = Package(
         .target(
             name: "LambdaRuntime",
             dependencies: [
+                "ProcessLauncher",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -96,11 +98,12 @@ let package = Package(
         ),
         .target(name: "SampleEvents", dependencies: ["JSONParsing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "JSONParsing"),
+        .target(name: "ProcessLauncher"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "ProjectModelTests", dependencies: ["ProjectModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "TestSupport"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "ProcessLauncher", "TestSupport"]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "TestSupport"]),
         .testTarget(name: "SampleEventsTests", dependencies: ["SampleEvents", "TestSupport"]),
         .testTarget(name: "StandinKitTests", dependencies: ["StandinKit", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLauncher
 
 /// Runs a profile's `credential_process` (no shell; the command line split like Python's `shlex.split`) and reads
 /// its JSON: `{"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?, "Expiration"?}`.
@@ -20,19 +21,20 @@ public enum CredentialProcess {
                     + "(PATH: \(environment["PATH"] ?? ""))"
             )
         }
-        let result: (status: Int32, stdout: Data, stderr: Data)
+        let result: ToolRun
         do {
             result = try await launch(executable, Array(words.dropFirst()), environment: environment)
         } catch {
             throw .credentialProcess("credential_process of profile \"\(profile)\": cannot run \(program): \(error)")
         }
-        guard result.status == 0 else {
-            let stderr = String(decoding: result.stderr, as: UTF8.self).trimmingWhitespace()
+        guard result.succeeded else {
+            let stderr = result.errorOutput.trimmingWhitespace()
             throw .credentialProcess(
-                "credential_process of profile \"\(profile)\" (\(program)) exited with status \(result.status)"
+                "credential_process of profile \"\(profile)\" (\(program)) "
+                    + (result.exited ? "exited with status \(result.status)" : "was ended by signal \(result.status)")
                     + (stderr.isEmpty ? "" : ": \(stderr)"))
         }
-        return try parse(result.stdout, profile: profile)
+        return try parse(Data(result.outputBytes), profile: profile)
     }
 
     /// Reads the process output JSON.
@@ -88,39 +90,19 @@ public enum CredentialProcess {
         return nil
     }
 
-    static func launch(
-        _ executable: String, _ arguments: [String], environment: [String: String]
-    ) async throws
-        -> (status: Int32, stdout: Data, stderr: Data)
+    /// Runs the process on a thread of its own (it may take seconds: a browser sign-in, an MFA prompt), reading both
+    /// of its outputs there, so no task of the cooperative pool blocks on it.
+    static func launch(_ executable: String, _ arguments: [String], environment: [String: String]) async throws(SpawnError)
+        -> ToolRun
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let group = DispatchGroup()
-                let collected = Collected()
-                group.enter()
-                DispatchQueue.global().async {
-                    collected.stderr = errPipe.fileHandleForReading.readDataToEndOfFile()
-                    group.leave()
-                }
-                let stdout = outPipe.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, stdout, collected.stderr))
+        let result: Result<ToolRun, SpawnError> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    returning: Result { () throws(SpawnError) -> ToolRun in
+                        try ToolRun.run(executable, arguments, environment: environment, standardError: .separate)
+                    })
             }
         }
-    }
-
-    private final class Collected: @unchecked Sendable {
-        var stderr = Data()
+        return try result.get()
     }
 }

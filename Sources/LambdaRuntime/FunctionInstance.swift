@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import ProcessLauncher
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import LambdaRuntime
+import ProcessLauncher
 import ProjectModel
 import ZIPFoundation
 

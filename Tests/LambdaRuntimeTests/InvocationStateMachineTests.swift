@@ -1,3 +1,4 @@
+import ProcessLauncher
 import Testing
 
 @testable import LambdaRuntime

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLauncher
 import Testing
 
 @testable import LambdaRuntime

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLauncher
 import Synchronization
 
 /// How an instance started with a debug port (`--debug-port`) is debugged.
@@ -102,7 +103,7 @@ enum DebugLaunch {
             python, ["-c", "import importlib.util,sys;sys.exit(0 if importlib.util.find_spec('debugpy') else 3)"],
             in: configuration.codeDirectory,
             environment: FunctionEnvironment.build(configuration, runtimeAPI: "127.0.0.1:9"),
-            discardingStandardError: true)
+            standardError: .discarded)
         let answer = run?.succeeded == true
         debugpyAnswers.withLock { $0[python] = answer }
         return answer

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProcessLauncher
 import Synchronization
 
 /// The first executable file `name` in the folders of `path` (a `PATH` value), as a shell finds a command.
@@ -132,7 +133,7 @@ enum InterpreterLocator {
         }
         var environment = configuration.hostEnvironment
         environment["PATH"] = configuration.hostPath
-        guard let run = try? ToolRun.run(executable, query, environment: environment, discardingStandardError: true)
+        guard let run = try? ToolRun.run(executable, query, environment: environment, standardError: .discarded)
         else { return nil }
         let answer = run.succeeded ? parse(run.output) : nil
         try? FileManager.default.createDirectory(

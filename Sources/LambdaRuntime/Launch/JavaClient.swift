@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLauncher
 
 #if canImport(Glibc)
     import Glibc

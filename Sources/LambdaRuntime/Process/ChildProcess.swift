@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLauncher
 import Synchronization
 
 #if canImport(Glibc)
@@ -50,61 +51,17 @@ final class ChildProcess: Sendable {
             throw .launchFailed(executable, errno: code)
         }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        // Descriptors other threads opened without O_CLOEXEC must not leak into the function (a leaked write
-        // descriptor to a file makes exec of that file fail with ETXTBSY for as long as the function lives).
-        if let closeFrom = LibC.addclosefrom { _ = closeFrom(&actions, 3) }
-        var executable = executable
-        var arguments = arguments
-        if let addchdir = LibC.addchdir {
-            _ = addchdir(&actions, directory)
-        } else {
-            // Old C libraries: change directory through the shell instead.
-            arguments = ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
-            executable = "/bin/sh"
-        }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var child: pid_t = 0
-        var result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        // ETXTBSY: another thread's fork briefly holds a write descriptor to the file (e.g. it was just written).
-        var attempts = 0
-        while result == ETXTBSY && attempts < 20 {
-            attempts += 1
-            usleep(10_000)
-            result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let child: pid_t
+        do {
+            child = try Spawn.start(
+                executable, arguments: arguments, environment: environment, directory: directory,
+                stdout: .descriptor(outPipe[1]), stderr: .descriptor(errPipe[1]))
+        } catch {
+            for fd in outPipe + errPipe { close(fd) }
+            throw .launchFailed(executable, errno: error.errno)
         }
         close(outPipe[1])
         close(errPipe[1])
-        guard result == 0 else {
-            close(outPipe[0])
-            close(errPipe[0])
-            throw .launchFailed(executable, errno: result)
-        }
         pid = child
         marker = environment["AWS_LAMBDA_RUNTIME_API"].map { "AWS_LAMBDA_RUNTIME_API=\($0)" }
         ChildProcessReaper.register(child, marker: marker)
@@ -124,7 +81,7 @@ final class ChildProcess: Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         readPipes(until: exitSignal.fd, deadline: nil, buffer: &buffer)
         let status = exitSignal.reap()
-        let exit: ProcessExit = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
+        let exit = ProcessExit(waitStatus: status)
         if let watchdogPID {
             // The leader is gone: the watchdog ends what is left of the group (which releases the pipes too).
             dropLifeline()
@@ -175,38 +132,13 @@ final class ChildProcess: Sendable {
     private static func spawnWatchdog(group: pid_t) -> (pid: pid_t, lifeline: Int32)? {
         var lifeline: [Int32] = [-1, -1]
         guard LibC.pipe2(&lifeline, O_CLOEXEC) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, lifeline[0], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        if let closeFrom = LibC.addclosefrom { _ = closeFrom(&actions, 3) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, group)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let script = "read _; kill -9 -\(group)"
-        let words: [String] = ["/bin/sh", "-c", script, "standin-watchdog"]
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var watchdog: pid_t = 0
-        let result = posix_spawn(&watchdog, "/bin/sh", &actions, &attributes, argv, envp)
-        close(lifeline[0])
-        guard result == 0 else {
+        defer { close(lifeline[0]) }
+        guard
+            let watchdog = try? Spawn.start(
+                "/bin/sh", arguments: ["-c", "read _; kill -9 -\(group)", "standin-watchdog"],
+                environment: ["PATH": "/usr/bin:/bin"], stdin: .descriptor(lifeline[0]), stdout: .null, stderr: .null,
+                group: .join(group))
+        else {
             close(lifeline[1])
             return nil
         }
@@ -300,42 +232,5 @@ private final class ExitSignal: Sendable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return status
-    }
-}
-
-/// C library functions the Swift overlay does not import (they need `_GNU_SOURCE`), looked up at run time.
-enum LibC {
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    typealias AddChdir =
-        @convention(c) (
-            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-        ) -> Int32
-
-    private static let pipe2Function: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
-
-    /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+), when present.
-    static let addchdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
-        unsafeBitCast($0, to: AddChdir.self)
-    }
-
-    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), when present.
-    static let addclosefrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
-        unsafeBitCast($0, to: AddCloseFrom.self)
-    }
-
-    typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-
-    /// `pidfd_open` (glibc 2.36+), when present.
-    static let pidfdOpen: PidfdOpen? = dlsym(nil, "pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
-
-    /// `pipe2`, or `pipe` plus `FD_CLOEXEC` where it is missing.
-    static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
-        if let pipe2Function { return pipe2Function(fds, flags) }
-        guard pipe(fds) == 0 else { return -1 }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        return 0
     }
 }

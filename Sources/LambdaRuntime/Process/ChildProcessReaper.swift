@@ -1,4 +1,5 @@
 import Foundation
+import ProcessLauncher
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+import ProcessLauncher
+
 /// The lifecycle of one function instance as seen through its Runtime API, as a pure value.
 ///
 /// One invocation at a time: `idle` -> `queued` (submitted, the runtime is not waiting yet) -> `running` (the event
@@ -234,13 +236,7 @@ struct InvocationStateMachine: Sendable {
     }
 }
 
-/// How a child process ended.
-enum ProcessExit: Equatable, Sendable {
-    /// It called `exit(code)`.
-    case exited(Int32)
-    /// A signal ended it.
-    case signaled(Int32)
-
+extension ProcessExit {
     /// Lambda's wording: `Runtime exited with error: exit status 1`, `... signal: killed`, or no reason for 0.
     var lambdaDescription: String {
         switch self {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import ProcessLauncher
 import Synchronization
 
 /// The shared state between one instance's Runtime API connections and the invoker, around an
