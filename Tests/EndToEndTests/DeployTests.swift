@@ -14,7 +14,7 @@ import Glibc
 /// the stack and the function moto created. moto's Lambda runs code only in Docker, which CI lacks: `invoke --remote`
 /// is checked by the request moto receives, moto's function error, and moto's Docker-less backend, which answers
 /// with the payload it was sent.
-@Suite("package, deploy and invoke --remote (moto)", .serialized)
+@Suite("package, deploy and invoke --remote (moto; start-lambda for the log tail)", .serialized)
 struct DeployTests {
     final class World {
         let moto: MotoServer
@@ -459,6 +459,40 @@ struct DeployTests {
         #expect(missing.status == 2)
         #expect(missing.stderrText.contains("stack worker has no function Nope (its functions: WorkerFunction)"),
                 "\(missing.stderrText)")
+    }
+
+    /// moto's Lambda does not send a log tail; standin's own start-lambda is a Lambda Invoke API that does.
+    @Test("invoke --remote against a Lambda Invoke API that runs the code (start-lambda): payload, log tail, errors")
+    func invokeRemoteAgainstStartLambda() throws {
+        guard try TestPaths.requireVenvTool("python") != nil else { return }
+        let server = try StartLambdaServer()
+        defer { server.stop() }
+        let cli = try StandinCLI()
+        let extra = [
+            "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-never-printed", "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_LAMBDA": server.endpoint,
+        ]
+        let ok = try cli.run(
+            ["invoke", "echo-function", "--remote", "--log-type", "Tail", "-d", #"{"hello": "remote"}"#], in: cli.home,
+            extra: extra)
+        #expect(ok.status == 0, "\(ok.stdoutText)\n\(ok.stderrText)\n\(server.stderr)")
+        let answer = try #require(jsonObject(ok.stdout), "\(ok.stdoutText)")
+        #expect((answer["event"] as? [String: Any])?["hello"] as? String == "remote")
+        #expect(answer["function"] as? String == "echo-function")
+        // The tail: the invocation's own log lines, decoded, on standard error.
+        #expect(ok.stderrText.contains("START RequestId: "), "\(ok.stderrText)")
+        #expect(ok.stderrText.contains(#"echo handler saw {"hello": "remote"}"#), "\(ok.stderrText)")
+        #expect(ok.stderrText.contains("REPORT RequestId: "), "\(ok.stderrText)")
+
+        let failed = try cli.run(["invoke", "Fail", "--remote", "-d", "{}"], in: cli.home, extra: extra)
+        #expect(failed.status == 1, "a function error exits 1: \(failed.stderrText)")
+        #expect(jsonObject(failed.stdout)?["errorType"] as? String == "ValueError", "\(failed.stdoutText)")
+        #expect(!failed.stderrText.contains("START RequestId"), "no tail unless asked")
+
+        let missing = try cli.run(["invoke", "no-such-function", "--remote", "-d", "{}"], in: cli.home, extra: extra)
+        #expect(missing.status == 2, "\(missing.stderrText)")
+        #expect(missing.stderrText.contains("no-such-function: no such function in us-east-1"), "\(missing.stderrText)")
+        #expect(!(ok.stderrText + failed.stderrText + missing.stderrText).contains("secret-never-printed"))
     }
 
     @Test("deploy --guided asks on standard input, deploys, and saves samconfig for the next deploy")
