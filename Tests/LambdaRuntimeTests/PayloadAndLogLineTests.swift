@@ -64,6 +64,14 @@ struct PayloadAndLogLineTests {
         #expect(InvocationLogLines.end(requestID: "r1") == "END RequestId: r1\n")
     }
 
+    @Test(arguments: [
+        (0.0, "0.00"), (0.004, "0.00"), (0.006, "0.01"), (1.05, "1.05"), (9.999, "10.00"), (12.3, "12.30"),
+        (123_456.789, "123456.79"),
+    ])
+    func durationsHaveTwoDecimals(value: Double, text: String) {
+        #expect(InvocationLogLines.twoDecimals(value) == text)
+    }
+
     @Test func timedOutLineHasATimestampAndTheRequestID() {
         let line = InvocationLogLines.timedOut(
             requestID: "r1", timeout: .seconds(1), at: Date(timeIntervalSince1970: 1_700_000_000.5))
