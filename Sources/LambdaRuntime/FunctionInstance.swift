@@ -273,11 +273,13 @@ public final class FunctionInstance: Sendable {
         }
     }
 
-    /// Kills the process group (`SIGTERM`, a short grace, `SIGKILL`), reaps it and closes the endpoint.
-    public func shutdown() async {
+    /// Kills the process group (`SIGTERM`, up to `grace`, then `SIGKILL`), reaps it and closes the endpoint.
+    /// - Parameter grace: how long the process may take over `SIGTERM`; `.zero` kills it at once, as Lambda ends a
+    ///   function without extensions (its shutdown phase lasts 0 ms).
+    public func shutdown(grace: Duration = .milliseconds(300)) async {
         guard state.withLock({ $0.lifecycle.shutDown() }) else { return }
         endpoint.shutDown()
-        await process.terminate()
+        await process.terminate(grace: grace)
         await server.close()
         logger.debug("function instance stopped", metadata: ["function.pid": "\(process.pid)"])
     }

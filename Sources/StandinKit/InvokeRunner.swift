@@ -50,7 +50,9 @@ public enum InvokeRunner {
             await instance.shutdown()
             throw StandinError(.failure, "\(function.id): \(error)")
         }
-        await instance.shutdown()
+        // One invocation and done: Lambda ends a function without extensions at once (a 0 ms shutdown phase), and
+        // so does invoke, which also spares the caller the runtime's SIGTERM handling.
+        await instance.shutdown(grace: .zero)
         return Outcome(payload: result.payload, failed: result.isError)
     }
 }
