@@ -81,16 +81,16 @@ public struct Deployer: Sendable {
         } catch {
             throw .usage(error.description)
         }
+        let packager = options.package.map { Packager(s3: s3, options: $0, workingDirectory: workingDirectory) }
         var body = plan.text
         if !plan.artifacts.isEmpty {
-            guard let packageOptions = options.package else {
+            guard let packager else {
                 let first = plan.artifacts[0]
                 throw .usage(
                     "\(first.location): \(first.fieldPath): \(first.localPath) is on this machine; give --s3-bucket to "
                         + "upload the template's local artifacts, or deploy a template made by standin package")
             }
-            let packager = Packager(s3: s3, options: packageOptions, workingDirectory: workingDirectory)
-            body = try await packager.package(template: template)
+            body = try await packager.package(plan)
         }
         let existing = try await call("DescribeStacks") { try await cloudFormation.describeStack(options.stackName) }
         // A stack left in REVIEW_IN_PROGRESS by a change set never executed has no resources: create it.
@@ -103,17 +103,12 @@ public struct Deployer: Sendable {
             changeSetType: isUpdate ? "UPDATE" : "CREATE")
         request.description = "Created by standin deploy"
         if body.utf8.count > Self.maximumTemplateBody {
-            guard let packageOptions = options.package else {
+            guard let packager else {
                 throw .usage(
                     "\(shown) is \(body.utf8.count) bytes, more than the \(Self.maximumTemplateBody) CloudFormation "
                         + "takes inline: give --s3-bucket to upload it")
             }
-            let packager = Packager(s3: s3, options: packageOptions, workingDirectory: workingDirectory)
-            let bytes = Array(body.utf8)
-            var key = DeterministicZip.md5(bytes) + ".template"
-            if let prefix = packageOptions.prefix { key = prefix + "/" + key }
-            try await packager.put(bytes, key: key, describing: shown)
-            request.templateURL = s3.objectURL(bucket: packageOptions.bucket, key: key).absoluteString
+            request.templateURL = try await packager.storeTemplate(body, describing: shown).url
         } else {
             request.templateBody = body
         }

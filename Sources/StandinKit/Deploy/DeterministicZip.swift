@@ -11,7 +11,13 @@ enum DeterministicZip {
     ///   function runs as another user than the one who zipped it).
     /// - Throws: `StandinError` naming the file that could not be read.
     static func zip(folder: URL, worldReadable: Bool) throws(StandinError) -> (bytes: [UInt8], contentHash: String) {
-        let files = try regularFiles(under: folder)
+        try zip(files: try regularFiles(under: folder), worldReadable: worldReadable)
+    }
+
+    /// The zip of `files` (path in the zip, file), given in path order.
+    static func zip(files: [(String, URL)], worldReadable: Bool) throws(StandinError)
+        -> (bytes: [UInt8], contentHash: String)
+    {
         // The object name: MD5 over each file's relative path and the hex MD5 of its bytes, in path order, which is
         // `sam package`'s folder checksum, so both name the same folder alike.
         var folderHash = Insecure.MD5()

@@ -52,6 +52,11 @@ public actor Packager {
         try await package(template: template, chain: [])
     }
 
+    /// Uploads the artifacts of a template already read (`deploy` reads it first) and returns its packaged text.
+    func package(_ plan: PackagingPlan) async throws(StandinError) -> String {
+        try await package(plan, chain: [])
+    }
+
     private func package(template: URL, chain: [String]) async throws(StandinError) -> String {
         let shown = display(template)
         guard !chain.contains(template.standardizedFileURL.path) else {
@@ -63,6 +68,11 @@ public actor Packager {
         } catch {
             throw .usage(error.description)
         }
+        return try await package(plan, chain: chain)
+    }
+
+    private func package(_ plan: PackagingPlan, chain: [String]) async throws(StandinError) -> String {
+        let template = plan.file
         // Every path is checked before anything is uploaded, so a typo does not leave half a package in the bucket.
         for artifact in plan.artifacts { _ = try localFile(artifact, from: plan.baseDirectory) }
         var uploaded: [Int: UploadedArtifact] = [:]
@@ -85,18 +95,20 @@ public actor Packager {
         let rule = artifact.rule
         let cacheKey = "\(url.path)|\(rule.forceZip)|\(rule.isTemplate)"
         if let done = uploads[cacheKey] { return done }
-        // Object names as `sam package` gives them: a folder's content checksum, a file's MD5, a template's MD5
-        // with `.template`.
+        // Object names as `sam package` gives them: a template's MD5 with `.template`, a folder's content checksum,
+        // a file's MD5.
+        if rule.isTemplate, !isDirectory {
+            let result = try await storeTemplate(try await package(template: url, chain: chain), describing: display(url))
+            uploads[cacheKey] = result
+            return result
+        }
         let bytes: [UInt8]
-        var key: String
+        let name: String
         if isDirectory {
             guard !rule.isTemplate else {
                 throw .usage("\(artifact.location): \(artifact.fieldPath): \(artifact.localPath) is a folder, not a template")
             }
-            (bytes, key) = try DeterministicZip.zip(folder: url, worldReadable: rule.forceZip)
-        } else if rule.isTemplate {
-            bytes = Array(try await package(template: url, chain: chain).utf8)
-            key = DeterministicZip.md5(bytes) + ".template"
+            (bytes, name) = try DeterministicZip.zip(folder: url, worldReadable: rule.forceZip)
         } else {
             let data: [UInt8]
             do {
@@ -106,26 +118,31 @@ public actor Packager {
             }
             if rule.forceZip, !data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
                 // One source file as Lambda code: a zip holding just that file.
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("standin-zip-\(UUID().uuidString)")
-                defer { try? FileManager.default.removeItem(at: folder) }
-                do {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
-                } catch {
-                    throw .failure("cannot stage \(display(url)) for zipping: \(error.localizedDescription)")
-                }
-                (bytes, key) = try DeterministicZip.zip(folder: folder, worldReadable: true)
+                (bytes, name) = try DeterministicZip.zip(files: [(url.lastPathComponent, url)], worldReadable: true)
             } else {
                 bytes = data
-                key = DeterministicZip.md5(bytes) + (rule.form == .httpsURL ? ".template" : "")
+                name = DeterministicZip.md5(bytes) + (rule.form == .httpsURL ? ".template" : "")
             }
         }
-        if let prefix = options.prefix { key = prefix + "/" + key }
-        try await put(bytes, key: key, describing: display(url))
-        let result = UploadedArtifact(
-            bucket: options.bucket, key: key, url: s3.objectURL(bucket: options.bucket, key: key).absoluteString)
+        let result = try await store(bytes, name: name, describing: display(url))
         uploads[cacheKey] = result
         return result
+    }
+
+    /// Puts `bytes` as `name` (below the prefix) unless that object exists already, and says where it is.
+    func store(_ bytes: [UInt8], name: String, describing source: String) async throws(StandinError)
+        -> UploadedArtifact
+    {
+        let key = options.prefix.map { $0 + "/" + name } ?? name
+        try await put(bytes, key: key, describing: source)
+        return UploadedArtifact(
+            bucket: options.bucket, key: key, url: s3.objectURL(bucket: options.bucket, key: key).absoluteString)
+    }
+
+    /// Uploads a template's text as `<MD5>.template`, the name `sam package` gives a template.
+    func storeTemplate(_ text: String, describing source: String) async throws(StandinError) -> UploadedArtifact {
+        let bytes = Array(text.utf8)
+        return try await store(bytes, name: DeterministicZip.md5(bytes) + ".template", describing: source)
     }
 
     /// The artifact's file or folder, and whether it is a folder.
