@@ -174,7 +174,7 @@ struct Deploy: AsyncParsableCommand {
         deploy.capabilities = settings.capabilities
         deploy.parameters = settings.parameters
         let tagWords = tags.isEmpty ? values.values["tags"]?.words ?? [] : tags
-        deploy.tags = try Self.pairs(tagWords, option: "--tags")
+        deploy.tags = try await runReportingErrors { try DeployCommands.tags(tagWords) }
         deploy.roleARN = roleARN ?? values.text("role_arn")
         deploy.notificationARNs = notificationARNs.isEmpty ? values.values["notification_arns"]?.words ?? [] : notificationARNs
         deploy.executeChangeSet = !(noExecuteChangeset || values.flag("no_execute_changeset"))
@@ -202,22 +202,6 @@ struct Deploy: AsyncParsableCommand {
         case .noChanges:
             break
         }
-    }
-
-    /// `Key=Value` words (quotes allowed, as `--parameter-overrides`).
-    static func pairs(_ words: [String], option: String) throws -> [(key: String, value: String)] {
-        var result: [(key: String, value: String)] = []
-        for word in words {
-            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
-                throw ValidationError("\(option): \(word) is not Key=Value")
-            }
-            var value = String(word[word.index(after: equals)...])
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                value = String(value.dropFirst().dropLast())
-            }
-            result.append((String(word[..<equals]), value))
-        }
-        return result
     }
 }
 

@@ -280,7 +280,7 @@ struct DeployTests {
         defer { world.stop() }
         let args = [
             "deploy", "--stack-name", "orders", "--s3-bucket", "art", "--s3-prefix", "orders",
-            "--parameter-overrides", "Stage=prod", "--tags", "team=payments",
+            "--parameter-overrides", "Stage=prod", "--tags", "team=payments", #"owner="Ops Team""#,
         ]
         let first = try world.standin(args, in: "sam-app")
         #expect(first.status == 0, "\(first.stdoutText)\n\(first.stderrText)")
@@ -300,6 +300,7 @@ struct DeployTests {
         #expect(create.form["Parameters.member.1.ParameterKey"] == "Stage")
         #expect(create.form["Parameters.member.1.ParameterValue"] == "prod")
         #expect(create.form["Tags.member.1.Key"] == "team" && create.form["Tags.member.1.Value"] == "payments")
+        #expect(create.form["Tags.member.2.Key"] == "owner" && create.form["Tags.member.2.Value"] == "Ops Team")
         #expect(requests.contains { $0.action == "ExecuteChangeSet" })
         #expect(requests.filter { $0.method == "PUT" }.count == 7)
         // Every CloudFormation call is signed for CloudFormation, with the caller's key, and the secret is not shown.

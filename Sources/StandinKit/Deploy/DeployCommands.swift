@@ -63,6 +63,16 @@ public enum DeployCommands {
         return try await deployer.deploy(template: template, options: deploy)
     }
 
+    /// `--tags` (or samconfig's `tags`): `Key=Value` entries, quoted as `--parameter-overrides`, in the order given.
+    /// - Throws: `StandinError.usage` for an entry that is not `Key=Value`.
+    public static func tags(_ words: [String]) throws(StandinError) -> [(key: String, value: String)] {
+        do {
+            return try ParameterOverrides.pairs(words, option: "--tags")
+        } catch {
+            throw .usage(error.description)
+        }
+    }
+
     /// The template's parameters and their defaults (for `deploy --guided`'s questions).
     public static func parameterDefaults(_ template: URL) -> [(name: String, defaultValue: String?)] {
         guard let plan = try? PackagingPlan(file: template) else { return [] }
