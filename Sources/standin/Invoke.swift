@@ -57,6 +57,8 @@ struct Invoke: AsyncParsableCommand {
                 .automatic
             }
         InterruptHandling.install()
+        let payload: [UInt8]
+        let failed: Bool
         if remote {
             let outcome = try await runReportingErrors {
                 try await RemoteInvoker.invoke(
@@ -64,16 +66,15 @@ struct Invoke: AsyncParsableCommand {
                     invocationType: invocationType, qualifier: qualifier)
             }
             if let tail = outcome.result.logTail { FileHandle.standardError.write(Data(tail.utf8)) }
-            FileHandle.standardOutput.write(Data(outcome.result.payload))
-            if isatty(1) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
-            if outcome.result.functionError != nil { throw ExitCode(1) }
-            return
+            (payload, failed) = (outcome.result.payload, outcome.result.functionError != nil)
+        } else {
+            let outcome = try await runReportingErrors {
+                try await InvokeRunner.run(options: options, function: function ?? functionFlag, event: input)
+            }
+            (payload, failed) = (outcome.payload, outcome.failed)
         }
-        let outcome = try await runReportingErrors {
-            try await InvokeRunner.run(options: options, function: function ?? functionFlag, event: input)
-        }
-        FileHandle.standardOutput.write(Data(outcome.payload))
+        FileHandle.standardOutput.write(Data(payload))
         if isatty(1) == 1 { FileHandle.standardOutput.write(Data("\n".utf8)) }
-        if outcome.failed { throw ExitCode(1) }
+        if failed { throw ExitCode(1) }
     }
 }
