@@ -140,6 +140,11 @@ struct Deploy: AsyncParsableCommand {
     @Flag(name: .customLong("disable-rollback"), inversion: .prefixedNo, help: "Keep what was created when it fails.")
     var disableRollback: Bool?
 
+    @Flag(
+        name: .customLong("resolve-s3"),
+        help: "Upload to the bucket of SAM's managed stack (aws-sam-cli-managed-default), creating it if needed.")
+    var resolveS3 = false
+
     @Flag(name: [.customShort("g"), .customLong("guided")], help: "Ask for the settings and save them in samconfig.toml.")
     var guided = false
 
@@ -164,12 +169,13 @@ struct Deploy: AsyncParsableCommand {
             throw ValidationError("give --stack-name (or run standin deploy --guided to be asked and save it)")
         }
         var deploy = DeployOptions(stackName: stack)
-        deploy.package = settings.bucket.flatMap { bucket in
-            bucket.isEmpty
-                ? nil
-                : PackageOptions(
-                    bucket: bucket, prefix: settings.prefix, kmsKeyID: flags.kmsKeyID ?? values.text("kms_key_id"),
-                    forceUpload: flags.forceUpload || values.flag("force_upload"))
+        deploy.resolveS3 = resolveS3 || values.flag("resolve_s3")
+        let bucket = settings.bucket ?? ""
+        if !bucket.isEmpty || deploy.resolveS3 {
+            // An empty bucket with resolveS3: the deployer finds (or makes) SAM's managed one.
+            deploy.package = PackageOptions(
+                bucket: bucket, prefix: settings.prefix, kmsKeyID: flags.kmsKeyID ?? values.text("kms_key_id"),
+                forceUpload: flags.forceUpload || values.flag("force_upload"))
         }
         deploy.capabilities = settings.capabilities
         deploy.parameters = settings.parameters

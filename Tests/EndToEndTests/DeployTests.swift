@@ -462,6 +462,39 @@ struct DeployTests {
                 "\(missing.stderrText)")
     }
 
+    /// A project as `sam init` and `sam build` leave it: the built template under `.aws-sam/build`, and sam init's
+    /// samconfig (stack_name and parameter_overrides in `global`, `resolve_s3 = true`, `confirm_changeset = true`).
+    @Test("a sam build project with sam init's samconfig: resolve_s3 makes SAM's managed bucket once; the change set is confirmed on stdin")
+    func samBuildProjectWithResolveS3() throws {
+        guard let world = try Self.makeWorld() else { return }
+        defer { world.stop() }
+        try FileManager.default.copyItem(
+            at: TestPaths.fixture("EndToEndTests", "built-app"), to: world.project.appendingPathComponent("built-app"))
+        let first = try world.standin(["deploy"], in: "built-app", stdin: "y\n")
+        #expect(first.status == 0, "\(first.stdoutText)\n\(first.stderrText)")
+        #expect(first.stderrText.contains("Deploy this change set? [y/N]"), "\(first.stderrText)")
+        let requests = try world.takeRequests()
+        let changeSets = requests.filter { $0.action == "CreateChangeSet" }
+        #expect(changeSets.map { $0.form["StackName"] } == ["aws-sam-cli-managed-default", "built-app"])
+        let resources = try #require(
+            try world.peerJSON("resources", world.moto.endpoint, "aws-sam-cli-managed-default") as? [String: String])
+        let bucket = try #require(resources["SamCliSourceBucket"])
+        let body = try #require(changeSets.last?.form["TemplateBody"])
+        #expect(body.contains("CodeUri: s3://\(bucket)/"), "the built code went to the managed bucket")
+        #expect(changeSets.last?.form["Parameters.member.1.ParameterValue"] == "from-samconfig")
+        #expect(requests.contains { $0.method == "PUT" && $0.path.hasPrefix("/\(bucket)/") })
+        #expect(requests.contains { $0.action == "ExecuteChangeSet" && $0.form["StackName"] == "built-app" })
+
+        // The managed stack is found, not made again; unanswered, the confirmation leaves the change set unexecuted.
+        try writeFile(world.project, "built-app/.aws-sam/build/HelloFunction/extra.txt", "changed\n")
+        let second = try world.standin(["deploy"], in: "built-app", stdin: "")
+        #expect(second.status == 0, "\(second.stderrText)")
+        let again = try world.takeRequests()
+        #expect(again.filter { $0.action == "CreateChangeSet" }.map { $0.form["StackName"] } == ["built-app"])
+        #expect(!again.contains { $0.action == "ExecuteChangeSet" })
+        #expect(second.stderrText.contains("change set created, not executed"), "\(second.stderrText)")
+    }
+
     /// moto's Lambda does not send a log tail; standin's own start-lambda is a Lambda Invoke API that does.
     @Test("invoke --remote against a Lambda Invoke API that runs the code (start-lambda): payload, log tail, errors")
     func invokeRemoteAgainstStartLambda() throws {

@@ -6,8 +6,12 @@ import ProjectModel
 public struct DeployOptions: Sendable {
     /// The stack to create or update.
     public var stackName: String
-    /// Where local artifacts (and a template over 51,200 bytes) are uploaded; nil when none are given.
+    /// Where local artifacts (and a template over 51,200 bytes) are uploaded; nil when none are given. An empty
+    /// bucket with ``resolveS3`` means SAM's managed bucket.
     public var package: PackageOptions?
+    /// Upload to the bucket of SAM's managed stack (`aws-sam-cli-managed-default`), creating it when it does not
+    /// exist (`--resolve-s3`, samconfig's `resolve_s3`).
+    public var resolveS3 = false
     /// `CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, `CAPABILITY_AUTO_EXPAND`.
     public var capabilities: [String] = []
     /// Parameter values (`--parameter-overrides`).
@@ -81,14 +85,23 @@ public struct Deployer: Sendable {
         } catch {
             throw .usage(error.description)
         }
-        let packager = options.package.map { Packager(s3: s3, options: $0, workingDirectory: workingDirectory) }
+        var packageOptions = options.package
+        if options.resolveS3, packageOptions?.bucket.isEmpty ?? true, !plan.artifacts.isEmpty {
+            var resolved = packageOptions ?? PackageOptions(bucket: "")
+            resolved.bucket = try await managedBucket(interval: options.pollInterval)
+            packageOptions = resolved
+        }
+        let packager = packageOptions.flatMap { $0.bucket.isEmpty ? nil : $0 }.map {
+            Packager(s3: s3, options: $0, workingDirectory: workingDirectory)
+        }
         var body = plan.text
         if !plan.artifacts.isEmpty {
             guard let packager else {
                 let first = plan.artifacts[0]
                 throw .usage(
-                    "\(first.location): \(first.fieldPath): \(first.localPath) is on this machine; give --s3-bucket to "
-                        + "upload the template's local artifacts, or deploy a template made by standin package")
+                    "\(first.location): \(first.fieldPath): \(first.localPath) is on this machine; give --s3-bucket "
+                        + "(or --resolve-s3) to upload the template's local artifacts, or deploy a template made by "
+                        + "standin package")
             }
             body = try await packager.package(plan)
         }
@@ -164,6 +177,76 @@ public struct Deployer: Sendable {
     }
 
     // MARK: Steps
+
+    /// The stack `sam deploy --resolve-s3` keeps its artifact bucket in; shared with the SAM CLI on purpose, so a
+    /// project deployed by either finds the same bucket.
+    static let managedStackName = "aws-sam-cli-managed-default"
+
+    /// The bucket of SAM's managed stack, creating the stack (a versioned, encrypted bucket that refuses plain HTTP)
+    /// when it does not exist yet.
+    func managedBucket(interval: Double) async throws(StandinError) -> String {
+        let name = Self.managedStackName
+        var stack = try await call("DescribeStacks") { try await cloudFormation.describeStack(name) }
+        if stack == nil || stack?.stackStatus == "REVIEW_IN_PROGRESS" {
+            printNote("creating the managed artifact bucket (stack \(name)), as sam deploy --resolve-s3 does")
+            var request = CloudFormationClient.ChangeSetRequest(
+                stackName: name, changeSetName: "standin-managed-\(Int(Date().timeIntervalSince1970))",
+                changeSetType: "CREATE")
+            request.templateBody = Self.managedStackTemplate
+            request.tags = [(key: "ManagedStackSource", value: "AwsSamCli")]
+            let id = try await call("CreateChangeSet") { try await cloudFormation.createChangeSet(request) }
+            let changeSet = try await waitForChangeSet(id, stackName: name, interval: interval)
+            guard changeSet.status == "CREATE_COMPLETE" else {
+                throw .failure("the change set for stack \(name) failed: \(changeSet.statusReason ?? changeSet.status)")
+            }
+            try await call("ExecuteChangeSet") { try await cloudFormation.executeChangeSet(name: id, stackName: name) }
+            while stack.map({ !$0.isSettled || $0.stackStatus == "REVIEW_IN_PROGRESS" }) ?? true {
+                try await pause(interval)
+                stack = try await call("DescribeStacks") { try await cloudFormation.describeStack(name) }
+            }
+        }
+        guard let stack, stack.succeeded else {
+            throw .failure("stack \(name), which holds the managed artifact bucket, is \(stack?.stackStatus ?? "missing")")
+        }
+        let resources = try await call("ListStackResources") { try await cloudFormation.listStackResources(stackName: name) }
+        guard let bucket = resources.first(where: { $0.logicalResourceID == "SamCliSourceBucket" })?.physicalResourceID
+        else {
+            throw .failure("stack \(name) has no SamCliSourceBucket")
+        }
+        return bucket
+    }
+
+    /// The managed stack's template: SAM's resource names, so either tool finds the other's bucket.
+    static let managedStackTemplate = """
+        {
+          "AWSTemplateFormatVersion": "2010-09-09",
+          "Description": "Managed stack for the artifacts of sam deploy --resolve-s3 (created by standin)",
+          "Resources": {
+            "SamCliSourceBucket": {
+              "Type": "AWS::S3::Bucket",
+              "DeletionPolicy": "Retain",
+              "Properties": {
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                  {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "Tags": [{"Key": "ManagedStackSource", "Value": "AwsSamCli"}]
+              }
+            },
+            "SamCliSourceBucketBucketPolicy": {
+              "Type": "AWS::S3::BucketPolicy",
+              "Properties": {
+                "Bucket": {"Ref": "SamCliSourceBucket"},
+                "PolicyDocument": {"Statement": [{
+                  "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                  "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:s3:::${SamCliSourceBucket}/*"},
+                               {"Fn::Sub": "arn:${AWS::Partition}:s3:::${SamCliSourceBucket}"}],
+                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+              }
+            }
+          },
+          "Outputs": {"SourceBucket": {"Value": {"Ref": "SamCliSourceBucket"}}}
+        }
+        """
 
     func noChanges(_ options: DeployOptions) throws(StandinError) -> DeployOutcome {
         let message = "no changes to deploy: stack \(options.stackName) is up to date"
